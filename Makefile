@@ -1,0 +1,46 @@
+# Entry points. `make build` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: build serve check test schemas golden bench clean
+
+# Reinstall only when a requirements file changed.
+$(RUNTIME): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+## build: validate data/, write the pages into docs/, build site/ (mkdocs --strict)
+build: $(RUNTIME)
+	$(BIN)/python -m generator site
+
+## serve: preview on http://127.0.0.1:8000, regenerating pages when data/ changes
+serve: $(RUNTIME)
+	$(BIN)/python -m generator serve
+
+## check: validate data (review-date warnings included), lint, type-check
+check: $(DEV)
+	$(BIN)/python -m generator check
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+## test: the whole test suite
+test: $(DEV)
+	$(BIN)/python -m pytest
+
+## golden: rewrite the golden files after an intended change to pages or messages
+golden: $(DEV)
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+clean:
+	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache tests/artifacts
+	test ! -f docs/.generated || (cd docs && xargs rm -f < .generated && rm -f .generated)
+	find docs -type d -empty -delete

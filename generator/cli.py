@@ -1,0 +1,113 @@
+"""Command line: `python -m generator check|build|serve`.
+
+Problems become messages here and only here; tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import pipeline
+from .problems import DataError, format_report
+from .site import SiteBuildError, build_site
+from .write import OwnershipError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("data"), help="data folder")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate data/ and report every problem")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--max-age-days", type=int, default=pipeline.REVIEW_MAX_AGE_DAYS,
+                       help="warn about rows reviewed longer ago than this")
+    sub.add_parser("build", help="validate data/ and write the generated pages into docs/")
+    site = sub.add_parser("site", help="build, then mkdocs build --strict into site/ atomically")
+    site.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config")
+    site.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder")
+    serve = sub.add_parser("serve", help="regenerate on every data change while mkdocs serves")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args.data, args.strict, args.max_age_days)
+        if args.command == "build":
+            return _build(args.data, args.docs)
+        if args.command == "site":
+            return _build(args.data, args.docs) or _site(args.config, args.site_dir)
+        return _serve(args.data, args.docs, args.addr)
+    except Exception as err:  # the CLI edge: a message, not a traceback
+        if args.debug:
+            raise
+        print(f"error: {err} (run with --debug for details)", file=sys.stderr)
+        return 2
+
+
+def _check(data: Path, strict: bool, max_age_days: int) -> int:
+    checked = pipeline.check(data, max_age_days=max_age_days)
+    if checked.problems:
+        print(format_report(checked.problems), file=sys.stderr)
+    failed = bool(checked.errors) or (strict and bool(checked.problems))
+    if not failed:
+        rows = sum(len(r) for r in checked.rows.values())
+        print(f"{data}: {len(checked.rows)} files, {rows} records, all valid.")
+    return 1 if failed else 0
+
+
+def _build(data: Path, docs: Path) -> int:
+    try:
+        report = pipeline.build(data, docs)
+    except DataError as err:
+        print(format_report(err.problems), file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    except OwnershipError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"generator: {report}")
+    return 0
+
+
+def _site(config: Path, site_dir: Path) -> int:
+    try:
+        build_site(config, site_dir)
+    except SiteBuildError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"mkdocs: site built into {site_dir}/")
+    return 0
+
+
+def _serve(data: Path, docs: Path, addr: str) -> int:
+    """Rebuild pages when data/ changes; mkdocs serve reloads the browser when pages do."""
+    _build(data, docs)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+    seen = _snapshot(data)
+    try:
+        while server.poll() is None:
+            time.sleep(0.2)
+            now = _snapshot(data)
+            if now != seen:
+                seen = now
+                # A failed build prints its problems and writes nothing: the last good
+                # pages stay, so the preview keeps showing the last good site.
+                _build(data, docs)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.terminate()
+        server.wait()
+    return 0
+
+
+def _snapshot(data: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(data.glob("*")) if p.is_file()
+    }

@@ -1,0 +1,129 @@
+"""Stage 4, render: Dataset -> {path under docs/: text}, in memory and pure.
+
+Autoescaping is on and every printed value that is not already markup passes
+through `escape_text`, so a template cannot forget to escape data.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .assemble import Dataset
+from .escape import Glossary, escape_text
+from .models import DATA_FILES
+
+TEMPLATES = Path(__file__).parent / "templates"
+ABBREVIATIONS = "includes/abbreviations.md"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it goes, its template, what it shows and from where."""
+
+    path: str
+    template: str
+    data_files: tuple[str, ...]
+    context: dict[str, Any]
+
+
+def page_url(path: str) -> str:
+    """The URL MkDocs gives a page (directory URLs): costs.md -> costs/."""
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    elif path.endswith(".md"):
+        stem += "/"
+    return stem
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """A link from one page to a target like 'references.md#src-x', relative to the page."""
+    path, _, anchor = target.partition("#")
+    base = page_url(from_page)
+    to = page_url(path) if path else base
+    rel = posixpath.relpath(to or ".", base or ".")
+    if to.endswith("/") and rel != ".":
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def _environment(data: Dataset) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=lambda v: v if isinstance(v, Markup) else escape_text(str(v)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    gloss = Glossary(data.terms)
+
+    @jinja2.pass_context
+    def url(ctx: jinja2.runtime.Context, target: str) -> Markup:
+        return escape(relative_url(ctx["page"].path, target))
+
+    @jinja2.pass_context
+    def md(ctx: jinja2.runtime.Context, target: str) -> Markup:
+        # A Markdown link to the .md file, so MkDocs checks that page and anchor exist.
+        path, _, anchor = target.partition("#")
+        here = posixpath.dirname(ctx["page"].path)
+        rel = posixpath.relpath(path, here or ".") if path else ""
+        return escape(rel + (f"#{anchor}" if anchor else ""))
+
+    env.filters["url"] = url
+    env.filters["md"] = md
+    env.filters["gloss"] = gloss
+    env.filters["attr"] = lambda v: escape(str(v))  # attribute values built from slugs/numbers
+    env.filters["yaml_str"] = lambda v: Markup(json.dumps(str(v), ensure_ascii=False))
+    return env
+
+
+def pages(data: Dataset) -> list[Page]:
+    """Every generated page, in navigation order."""
+    def page(path: str, template: str, files: tuple[str, ...], **context: Any) -> Page:
+        return Page(path, template, files, context)
+
+    out = [
+        page("index.md", "index.md.j2", ("aspects.yaml", "modalities.yaml", "costs.csv")),
+        page("modalities/index.md", "modalities.md.j2", ("modalities.yaml",)),
+        page("compare/index.md", "compare_index.md.j2", ("modalities.yaml",)),
+        page("costs.md", "costs.md.j2", ("costs.csv", "modalities.yaml")),
+        page("evidence.md", "evidence.md.j2", ("evidence.yaml",)),
+        page("legal.md", "legal.md.j2", ("legal.csv", "legal-treatment.csv")),
+        page("mechanisms.md", "mechanisms.md.j2", ("mechanisms.yaml",)),
+        page("claims.md", "claims.md.j2", ("claims.yaml",)),
+        page("references.md", "references.md.j2", ("sources.yaml",)),
+        page("glossary.md", "glossary.md.j2", ("glossary.yaml",)),
+        page("methodology.md", "methodology.md.j2", tuple(DATA_FILES)),
+    ]
+    out += [
+        page(m.page, "modality.md.j2",
+             ("modalities.yaml", "costs.csv", "evidence.yaml"), m=m)
+        for m in data.modalities
+    ]
+    out += [
+        page(c.page, "compare.md.j2", ("modalities.yaml", "costs.csv", "evidence.yaml"), c=c)
+        for c in data.comparisons
+    ]
+    return out
+
+
+def render(data: Dataset) -> dict[str, str]:
+    """Render every page (and the glossary snippet) to text, keyed by path under docs/."""
+    env = _environment(data)
+    out: dict[str, str] = {}
+    for p in pages(data):
+        template = env.get_template(p.template)
+        out[p.path] = template.render(data=data, page=p, **p.context)
+    out[ABBREVIATIONS] = env.get_template("abbreviations.md.j2").render(data=data)
+    return out

@@ -1,0 +1,299 @@
+"""Stage 2, validate: raw records -> typed models, plus the checks across files.
+
+Every problem is collected as `path:line: field: what is wrong (how to fix)`;
+nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .load import Loc, RawFile, RawRecord
+from .models import DATA_FILES, Record
+from .problems import Problem
+
+R = TypeVar("R", bound=Record)
+
+# Fields that hold ids of records in another file, and which file that is.
+REFERENCES = {"sources": "sources.yaml", "studies": "sources.yaml", "modality": "modalities.yaml"}
+# The field that identifies a record, for files whose records are referenced or linked.
+KEYS = {
+    "sources.yaml": "id",
+    "glossary.yaml": "term",
+    "modalities.yaml": "id",
+    "aspects.yaml": "id",
+    "mechanisms.yaml": "id",
+    "claims.yaml": "id",
+    "evidence.yaml": "modality",
+}
+
+
+@dataclass(frozen=True)
+class Row(Generic[R]):
+    """A valid record and where it was written."""
+
+    record: R
+    path: str
+    line: int
+
+
+Rows = dict[str, tuple[Row[Record], ...]]
+
+
+def validate(files: dict[str, RawFile]) -> tuple[Rows, list[Problem]]:
+    """Validate every file, then every reference between files."""
+    rows: Rows = {}
+    problems: list[Problem] = []
+    for name, raw in files.items():
+        model = DATA_FILES[name]
+        valid: list[Row[Record]] = []
+        known = set(model.model_fields)
+        if raw.header is not None:
+            problems += _check_columns(raw, model)
+        for rec in raw.records:
+            values = _csv_values(rec, model, known) if raw.header is not None else rec.values
+            try:
+                valid.append(Row(model.model_validate(values), rec.path, rec.line))
+            except ValidationError as err:
+                problems += [_problem(rec, model, e) for e in err.errors()]
+        rows[name] = tuple(valid)
+    problems += _check_keys(rows)
+    problems += _check_references(rows, files)
+    return rows, problems
+
+
+# --- one record -------------------------------------------------------------------
+
+
+def _check_columns(raw: RawFile, model: type[Record]) -> list[Problem]:
+    assert raw.header is not None
+    problems = []
+    fields = list(model.model_fields)
+    for col in raw.header:
+        if col and col not in fields:
+            problems.append(Problem(raw.path, 1, col, "unknown column",
+                                    _did_you_mean(col, fields, "allowed: " + ", ".join(fields))))
+    for name, info in model.model_fields.items():
+        if info.is_required() and name not in raw.header:
+            problems.append(Problem(raw.path, 1, name, "required column is missing",
+                                    "add it to the header row"))
+    return problems
+
+
+def _csv_values(rec: RawRecord, model: type[Record], known: set[str]) -> dict[str, Any]:
+    """CSV cells as the model expects them: empty is absent, lists split on ';'."""
+    values: dict[str, Any] = {}
+    for col, cell in rec.values.items():
+        if col not in known or not cell.strip():
+            continue  # unknown columns were reported once, at the header
+        if _is_list(model.model_fields[col].annotation):
+            values[col] = [part.strip() for part in cell.split(";") if part.strip()]
+        else:
+            values[col] = cell
+    return values
+
+
+def _problem(rec: RawRecord, model: type[Record], err: ErrorDetails) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    field = ".".join(str(part) for part in loc)
+    message, hint = _describe(err, model, loc)
+    return Problem(rec.path, rec.line_of(loc), field, message, hint)
+
+
+def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, str]:
+    kind, value = err["type"], err.get("input")
+    got = _show(value)
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required value is missing", "add a value"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        return "unknown field", _did_you_mean(str(loc[-1]), allowed,
+                                              "allowed: " + ", ".join(allowed))
+    if kind == "enum":
+        choices = _enum_values(model, loc)
+        return (f"expected one of {', '.join(choices)}, got {got}",
+                _did_you_mean(str(value), choices, "use one of the values listed"))
+    if kind in {"decimal_parsing", "float_parsing", "int_parsing", "decimal_type",
+                "int_from_float", "float_type", "int_type"}:
+        return f"expected a number, got {got}", "digits only, e.g. 400 (no $, no commas)"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {got}", \
+            "prices and counts cannot be negative"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"must be at most {ctx.get('le', ctx.get('lt'))}, got {got}", "check the value"
+    if kind in {"decimal_max_places", "decimal_max_digits"}:
+        return f"too many digits: {got}", "use at most 2 decimal places"
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        return f"expected a real date YYYY-MM-DD, got {got}", "e.g. 2026-11-26"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(str(ctx.get("pattern", "")), got)
+    if kind == "too_short" and loc and loc[-1] in REFERENCES:
+        return "cites no source", "add at least one id from sources.yaml"
+    if kind in {"too_short", "string_too_short"}:
+        return "must not be empty", "write a value or remove the field"
+    if kind == "string_too_long":
+        return f"too long: {got}", f"at most {ctx.get('max_length')} characters"
+    if kind == "list_type":
+        return f"expected a list, got {got}", "in YAML '[a, b]'; in CSV 'a;b'"
+    if kind == "string_type":
+        return f"expected text, got {got}", "write the value on the same line as the key"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"expected 'key: value' lines, got {got}", "indent the keys under this one"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])), "correct the value"
+    return err["msg"], "correct the value"
+
+
+def _pattern_message(pattern: str, got: str) -> tuple[str, str]:
+    if pattern.startswith("^[a-z0-9]+"):
+        return f"expected an id of lowercase letters, digits and '-', got {got}", \
+            "e.g. iv-infusion"
+    if pattern.startswith("^10\\."):
+        return f"expected a DOI, got {got}", "e.g. 10.1001/archpsyc.63.8.856, without https://doi.org/"
+    return f"has characters that are not allowed: {got}", "letters, digits, '.' and '-' only"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _did_you_mean(word: str, choices: list[str], fallback: str) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else fallback
+
+
+# --- walking the model declarations -----------------------------------------------
+
+
+def _annotation_at(model: type[BaseModel], loc: Loc) -> Any:
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else current
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            if info is None:
+                return None
+            current = info.annotation
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the real type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(_unwrap(annotation)) is list
+
+
+def _fields_at(model: type[Record], loc: Loc) -> list[str]:
+    target = _annotation_at(model, loc) if loc else model
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return list(target.model_fields)
+    return []
+
+
+def _enum_values(model: type[Record], loc: Loc) -> list[str]:
+    target = _annotation_at(model, loc)
+    if isinstance(target, type) and issubclass(target, Enum):
+        return [str(member.value) for member in target]
+    return []
+
+
+# --- across records and files -----------------------------------------------------
+
+
+def _check_keys(rows: Rows) -> list[Problem]:
+    problems = []
+    for name, key in KEYS.items():
+        first: dict[str, int] = {}
+        for row in rows.get(name, ()):
+            value = str(getattr(row.record, key))
+            if value in first:
+                problems.append(Problem(row.path, row.line, key,
+                                        f"{value!r} is already used on line {first[value]}",
+                                        "give each record its own value"))
+            else:
+                first[value] = row.line
+    return problems
+
+
+def _check_references(rows: Rows, files: dict[str, RawFile]) -> list[Problem]:
+    targets = {
+        file: sorted(str(getattr(r.record, KEYS[file])) for r in rows.get(file, ()))
+        for file in set(REFERENCES.values())
+    }
+    problems = []
+    for name, file_rows in rows.items():
+        raw = {rec.line: rec for rec in files[name].records}
+        for row in file_rows:
+            for loc, target, value in references(row.record):
+                if target not in rows or value in targets[target]:
+                    continue  # a missing target file was reported when loading it
+                problems.append(Problem(
+                    row.path, raw[row.line].line_of(loc), ".".join(map(str, loc)),
+                    f"unknown id {value!r} (no such record in {target})",
+                    _did_you_mean(value, targets[target], f"add it to {target} first"),
+                ))
+    return problems
+
+
+def references(record: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
+    """Every id that `record` (at any depth) uses to point at another file's record."""
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if name in REFERENCES:
+            target = REFERENCES[name]
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield loc + (name, index), target, item
+            elif value is not None:
+                yield loc + (name,), target, value
+        elif isinstance(value, BaseModel):
+            yield from references(value, loc + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from references(item, loc + (name, index))
+
+
+def stale(rows: Rows, today: dt.date, max_age_days: int) -> list[Problem]:
+    """Warnings for rows whose `reviewed` date is older than the review policy."""
+    problems = []
+    for file_rows in rows.values():
+        for row in file_rows:
+            reviewed = getattr(row.record, "reviewed", None)
+            if reviewed is not None and (today - reviewed).days > max_age_days:
+                problems.append(Problem(
+                    row.path, row.line, "reviewed",
+                    f"last reviewed {reviewed.isoformat()}, over {max_age_days} days ago",
+                    "check the row against its sources and update the date", warning=True,
+                ))
+    return problems
