@@ -91,6 +91,7 @@ class Table:
     numeric: tuple[bool, ...]
     rows: tuple[TableRow, ...]
     graded: bool = True  # rows carry a certainty, sources and review date
+    filterable: bool = False  # long tables get a filter box (added by the page script)
 
     @property
     def last_reviewed(self) -> dt.date | None:
@@ -179,10 +180,11 @@ def badge(certainty: Certainty) -> Badge:
                  f"methodology.md#certainty-{certainty.value}")
 
 
-def money(low: Decimal | None, high: Decimal | None) -> str:
-    """'$400–$800', '$1,200+' (open-ended), 'up to $500', '$129'."""
+def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
+    """'$400–$800', '$800–$1,200+', '$1,200+' (open-ended), 'up to $500', '$129'."""
+    plus = "+" if high_open else ""
     if low is not None and high is not None:
-        return _usd(low) if low == high else f"{_usd(low)}–{_usd(high)}"
+        return _usd(low) + plus if low == high else f"{_usd(low)}–{_usd(high)}{plus}"
     if low is not None:
         return f"{_usd(low)}+"
     assert high is not None
@@ -250,7 +252,7 @@ def _source_labels(sources: Sequence[Source]) -> dict[str, str]:
             name = s.publisher
         else:
             name = s.title if len(s.title) <= 32 else s.title[:30].rstrip() + "…"
-        base[s.id] = f"{name} {s.year}" if s.year else name
+        base[s.id] = s.label or (f"{name} {s.year}" if s.year else name)
     counts = defaultdict(list)
     for source_id, label in base.items():
         counts[label].append(source_id)
@@ -351,7 +353,8 @@ def _cost_row(b: _Builder, page: str, index: int, r: Row[Cost], register: bool =
         [
             b.modality_cell(c.modality),
             Cell(c.item),
-            Cell(money(c.low_usd, c.high_usd), sort=_sort_key(c.low_usd or c.high_usd)),
+            Cell(money(c.low_usd, c.high_usd, c.high_open),
+                 sort=_sort_key(c.low_usd or c.high_usd)),
             Cell(UNIT_LABELS[c.unit]),
             Cell(c.region),
             Cell(c.as_of, sort=c.as_of),
@@ -381,8 +384,8 @@ def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
                 [
                     b.modality_cell(m.id),
                     Cell(f"{n} sessions × {c.item}"),
-                    Cell(money(low, high), sort=_sort_key(low or high)),
-                    Cell(f"computed from {money(c.low_usd, c.high_usd)} per session"),
+                    Cell(money(low, high, c.high_open), sort=_sort_key(low or high)),
+                    Cell(f"computed from {money(c.low_usd, c.high_usd, c.high_open)} per session"),
                 ],
                 [*m.sources, *c.sources], c.certainty, c.reviewed, register=False,
             ))
@@ -406,7 +409,7 @@ def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
                   and c.record.certainty is not Certainty.CONTRADICTED]
         lows = [c.low_usd for c in listed if c.low_usd is not None]
         highs = [c.high_usd for c in listed if c.high_usd is not None]
-        open_ended = any(c.high_usd is None for c in listed)
+        open_ended = any(c.high_usd is None or c.high_open for c in listed)
         low = min(lows) if lows else None
         high = None if open_ended or not highs else max(highs)
         price = money(low, high) if (low is not None or high is not None) else "no listing"
@@ -511,6 +514,7 @@ def _legal_table(b: _Builder, legal_rows: list[Row[LegalStatus]]) -> Table:
         columns=("Jurisdiction", "Substance", "Status", "Since", "Note"),
         numeric=(False,) * 5,
         rows=tuple(out),
+        filterable=True,
     )
 
 
@@ -648,7 +652,8 @@ def _comparison(b: _Builder, first: Record, second: Record, cost_rows: list[Row[
         cites = b.cites(m.sources)
         if aspect == "cost":
             listed = [c.record for c in cost_rows if c.record.modality == m.id]
-            text = "; ".join(f"{money(c.low_usd, c.high_usd)} {UNIT_LABELS[c.unit]} ({c.item})"
+            text = "; ".join(f"{money(c.low_usd, c.high_usd, c.high_open)} {UNIT_LABELS[c.unit]} "
+                             f"({c.item})"
                              for c in listed) or "no price listed"
             return Cell(text, cites=b.cites(s for c in listed for s in c.sources))
         if aspect == "evidence":

@@ -185,6 +185,10 @@ class Source(Record):
     """One reference that rows cite by its id."""
 
     id: Slug = Field(description="Short lowercase id, e.g. zarate-2006.")
+    label: Line | None = Field(
+        None, max_length=40,
+        description="Short citation label shown in tables; default: first author and year.",
+    )
     title: Line = Field(description="Title of the work or page.")
     authors: Line | None = Field(None, description="Authors, e.g. 'Zarate CA Jr et al.'.")
     publisher: Line | None = Field(None, description="Journal, agency or site.")
@@ -242,6 +246,9 @@ class Cost(Graded):
     item: Line = Field(description="What is priced, e.g. 'Infusion, typical US clinic'.")
     low_usd: Usd | None = Field(None, description="Lowest price; empty = 'up to'.")
     high_usd: Usd | None = Field(None, description="Highest price; empty = open-ended.")
+    high_open: bool = Field(
+        False, description="true when the source's top figure is a floor, as in '$800–$1,200+'."
+    )
     unit: Unit = Field(description="What the price covers: session, course or month.")
     region: Line = Field(description="Where the price applies, e.g. US.")
     as_of: PartialDate = Field(description="When the price was listed: YYYY, YYYY-MM or date.")
@@ -251,6 +258,8 @@ class Cost(Graded):
     def _range(self) -> Cost:
         if self.low_usd is None and self.high_usd is None:
             raise ValueError("give low_usd, high_usd or both")
+        if self.high_open and self.high_usd is None:
+            raise ValueError("high_open needs a high_usd; an empty high_usd is open-ended already")
         if self.low_usd is not None and self.high_usd is not None:
             if self.low_usd > self.high_usd:
                 raise ValueError(
