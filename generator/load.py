@@ -32,12 +32,18 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 
 @dataclass(frozen=True)
 class RawRecord:
-    """One record as written: its values and the line of every value in it."""
+    """One record as written: its values and the line of every value in it.
+
+    `broken` records had a problem the loader already reported (a refused tag, a
+    duplicate key); they are not validated again, but their ids still count as
+    existing so that one mistake gives one message.
+    """
 
     path: str
     line: int
     values: dict[str, Any]
     lines: dict[Loc, int] = field(default_factory=dict)
+    broken: bool = False
 
     def line_of(self, loc: Loc) -> int:
         """The line of the deepest part of `loc` that we know, else the record's."""
@@ -161,22 +167,40 @@ def _check_header(header: tuple[str, ...], shown: str) -> list[Problem]:
 # --- YAML -----------------------------------------------------------------------
 
 
-class _YamlProblem(Exception):
-    def __init__(self, line: int, field: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.problem = (line, field, message, hint)
+class _AliasError(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses aliases where they appear, before any expansion."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasError(None, None, "YAML aliases (*name) are not allowed",
+                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:
+        return None, [_reader_problem(text, shown, err)]
     try:
         root = loader.get_single_node()
+    except _AliasError as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else 0
+        return None, [Problem(shown, line, "", "YAML aliases (*name) are not allowed",
+                              "write the value out in full")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
         what = err.problem or err.context or "invalid YAML"
         return None, [Problem(shown, line, "", f"YAML syntax: {what}",
                               "check indentation, colons and quotes")]
+    except yaml.reader.ReaderError as err:
+        return None, [_reader_problem(text, shown, err)]
     except yaml.YAMLError as err:
         return None, [Problem(shown, 0, "", f"YAML cannot be read: {err}", "")]
     finally:
@@ -195,48 +219,54 @@ def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
                                     "start each record with '- key: value'"))
             continue
         lines: dict[Loc, int] = {}
-        try:
-            values = _plain(item, (), lines, set())
-        except _YamlProblem as err:
-            problems.append(Problem(shown, *err.problem))
-            continue
-        records.append(RawRecord(shown, line, values, lines))
+        found: list[Problem] = []
+        values = _plain(item, (), lines, shown, found)
+        problems += found
+        records.append(RawRecord(shown, line, values, lines, broken=bool(found)))
     return RawFile(shown, tuple(records)), problems
 
 
-def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
+def _reader_problem(text: str, shown: str, err: yaml.reader.ReaderError) -> Problem:
+    line = text[: err.position].count("\n") + 1
+    char = err.character if isinstance(err.character, str) else chr(err.character)
+    return Problem(shown, line, "", f"contains the invisible control character "
+                   f"U+{ord(char):04X}", "delete it")
+
+
+def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], shown: str,
+           problems: list[Problem]) -> Any:
     """Turn a node into plain values; scalars stay strings for pydantic to parse."""
     line = node.start_mark.line + 1
     name = ".".join(str(part) for part in loc)
-    if id(node) in seen:
-        # Only an alias reaches a node twice; refusing aliases also stops alias bombs.
-        raise _YamlProblem(line, name, "YAML aliases (*name) are not allowed",
-                           "write the value out in full")
-    seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
-        raise _YamlProblem(line, name, f"YAML tag {node.tag!r} is not allowed",
-                           "data files hold plain text, numbers, lists and mappings only")
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(shown, line, name, f"YAML tag {tag} is not allowed",
+                                "data files hold plain text, numbers, lists and mappings only"))
+        return None
     if isinstance(node, yaml.ScalarNode):
         return None if node.tag == _NULL_TAG else node.value
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
-            lines[loc + (index,)] = child.start_mark.line + 1
-            items.append(_plain(child, loc + (index,), lines, seen))
+            lines[(*loc, index)] = child.start_mark.line + 1
+            items.append(_plain(child, (*loc, index), lines, shown, problems))
         return items
     mapping: dict[str, Any] = {}
     assert isinstance(node, yaml.MappingNode)
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-            raise _YamlProblem(key_line, name, "keys must be plain words",
-                               "write 'key: value'")
+            problems.append(Problem(shown, key_line, name, "keys must be plain words",
+                                    "write 'key: value'"))
+            continue
         key = key_node.value
         if key in mapping:
-            first = lines[loc + (key,)]
-            raise _YamlProblem(key_line, ".".join(str(p) for p in loc + (key,)),
-                               f"key appears twice in this record (first on line {first})",
-                               "delete one of them")
-        lines[loc + (key,)] = key_line
-        mapping[key] = _plain(value_node, loc + (key,), lines, seen)
+            problems.append(Problem(
+                shown, key_line, ".".join(str(p) for p in (*loc, key)),
+                f"key appears twice in this record (first on line {lines[(*loc, key)]})",
+                "delete one of them",
+            ))
+            continue
+        lines[(*loc, key)] = key_line
+        mapping[key] = _plain(value_node, (*loc, key), lines, shown, problems)
     return mapping

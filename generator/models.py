@@ -18,6 +18,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 # --- value types -------------------------------------------------------------
 
+
+class FieldError(ValueError):
+    """A problem found by a whole-record check, pinned to the field to correct."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Characters that cannot be seen or printed; a data file containing one is almost
 # certainly a copy-paste accident, so we refuse it rather than guess.
@@ -257,14 +266,14 @@ class Cost(Graded):
     @model_validator(mode="after")
     def _range(self) -> Cost:
         if self.low_usd is None and self.high_usd is None:
-            raise ValueError("give low_usd, high_usd or both")
+            raise FieldError("low_usd", "no price given; fill in low_usd, high_usd or both")
         if self.high_open and self.high_usd is None:
-            raise ValueError("high_open needs a high_usd; an empty high_usd is open-ended already")
+            raise FieldError("high_open", "set without a high_usd; "
+                             "leave high_open empty, an empty high_usd is open-ended already")
         if self.low_usd is not None and self.high_usd is not None:
             if self.low_usd > self.high_usd:
-                raise ValueError(
-                    f"low_usd {self.low_usd} is above high_usd {self.high_usd}; swap them"
-                )
+                raise FieldError("low_usd", f"{self.low_usd} is above high_usd "
+                                 f"{self.high_usd}; swap the two values")
         return self
 
 

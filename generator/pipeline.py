@@ -12,6 +12,8 @@ from .models import DATA_FILES
 from .problems import DataError, Problem
 from .render import render
 from .validate import Rows, stale, validate
+
+__all__ = ["assemble", "build", "check", "dataset", "generate"]
 from .write import WriteReport, write
 
 REVIEW_MAX_AGE_DAYS = 365

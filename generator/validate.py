@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .load import Loc, RawFile, RawRecord
-from .models import DATA_FILES, Record
+from .models import DATA_FILES, FieldError, Record
 from .problems import Problem
 
 R = TypeVar("R", bound=Record)
@@ -61,6 +61,8 @@ def validate(files: dict[str, RawFile]) -> tuple[Rows, list[Problem]]:
         if raw.header is not None:
             problems += _check_columns(raw, model)
         for rec in raw.records:
+            if rec.broken:
+                continue  # its problems were reported by the loader
             values = _csv_values(rec, model, known) if raw.header is not None else rec.values
             try:
                 valid.append(Row(model.model_validate(values), rec.path, rec.line))
@@ -105,6 +107,9 @@ def _csv_values(rec: RawRecord, model: type[Record], known: set[str]) -> dict[st
 
 def _problem(rec: RawRecord, model: type[Record], err: ErrorDetails) -> Problem:
     loc: Loc = tuple(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        loc += (cause.field,)
     field = ".".join(str(part) for part in loc)
     message, hint = _describe(err, model, loc)
     return Problem(rec.path, rec.line_of(loc), field, message, hint)
@@ -126,7 +131,7 @@ def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, st
                 _did_you_mean(str(value), choices, "use one of the values listed"))
     if kind in {"decimal_parsing", "float_parsing", "int_parsing", "decimal_type",
                 "int_from_float", "float_type", "int_type"}:
-        return f"expected a number, got {got}", "digits only, e.g. 400 (no $, no commas)"
+        return f"expected a number, got {got}", "digits only, e.g. 400, without $ or commas"
     if kind in {"greater_than_equal", "greater_than"}:
         return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {got}", \
             "prices and counts cannot be negative"
@@ -151,7 +156,9 @@ def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, st
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"expected 'key: value' lines, got {got}", "indent the keys under this one"
     if kind == "value_error":
-        return str(ctx.get("error", err["msg"])), "correct the value"
+        # Our validators write "what is wrong; how to fix it".
+        message, _, hint = str(ctx.get("error", err["msg"])).partition("; ")
+        return message, hint or "correct the value"
     return err["msg"], "correct the value"
 
 
@@ -246,16 +253,19 @@ def _check_keys(rows: Rows) -> list[Problem]:
 
 
 def _check_references(rows: Rows, files: dict[str, RawFile]) -> list[Problem]:
+    # Keys as written, so a record rejected for another reason does not also make
+    # every reference to it an error: one mistake, one message.
     targets = {
-        file: sorted(str(getattr(r.record, KEYS[file])) for r in rows.get(file, ()))
-        for file in set(REFERENCES.values())
+        file: sorted({str(rec.values[KEYS[file]]) for rec in files[file].records
+                      if isinstance(rec.values.get(KEYS[file]), str)})
+        for file in set(REFERENCES.values()) if file in files
     }
     problems = []
     for name, file_rows in rows.items():
         raw = {rec.line: rec for rec in files[name].records}
         for row in file_rows:
             for loc, target, value in references(row.record):
-                if target not in rows or value in targets[target]:
+                if target not in targets or value in targets[target]:
                     continue  # a missing target file was reported when loading it
                 problems.append(Problem(
                     row.path, raw[row.line].line_of(loc), ".".join(map(str, loc)),

@@ -1,0 +1,61 @@
+"""Shared fixtures: throwaway copies of the project to build in, and golden options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+MINIMAL = GOLDEN / "minimal"
+# Golden outputs are pinned to the day the fixtures were reviewed, so review-age
+# warnings do not change as the calendar moves on.
+GOLDEN_TODAY = dt.date(2026, 11, 26)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def make_project(dest: Path, data: Path = ROOT / "data") -> Path:
+    """A copy of the project's inputs (data, config, hand-written pages) to build in."""
+    shutil.copytree(data, dest / "data")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "about.md", dest / "docs" / "about.md")
+    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
+    return dest
+
+
+def run_generator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m generator ...` as a maintainer would, from `cwd`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to compare before and after."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data built into a full site once per test session."""
+    project = make_project(tmp_path_factory.mktemp("site"))
+    result = run_generator("site", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
