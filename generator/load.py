@@ -140,7 +140,9 @@ def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
                     )
                 )
                 continue
-            values = {col: cell for col, cell in zip(header, row, strict=True)}
+            # A spreadsheet saves a line break inside a cell as CRLF; keep it as one \n.
+            values = {col: cell.replace("\r\n", "\n")
+                      for col, cell in zip(header, row, strict=True)}
             records.append(RawRecord(shown, line, values))
     except csv.Error as err:
         problems.append(

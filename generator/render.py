@@ -46,14 +46,14 @@ def page_url(path: str) -> str:
 def relative_url(from_page: str, target: str) -> str:
     """A link from one page to a target like 'references.md#src-x', relative to the page."""
     path, _, anchor = target.partition("#")
-    base = page_url(from_page)
-    to = page_url(path) if path else base
+    fragment = f"#{anchor}" if anchor else ""
+    if not path:
+        return fragment
+    base, to = page_url(from_page), page_url(path)
     rel = posixpath.relpath(to or ".", base or ".")
-    if to.endswith("/") and rel != ".":
-        rel += "/"
-    if rel == ".":
-        rel = "./"
-    return rel + (f"#{anchor}" if anchor else "")
+    if to == "" or to.endswith("/"):  # a page: directory URLs end in a slash
+        rel = "./" if rel == "." else rel + "/"
+    return rel + fragment
 
 
 def _environment(data: Dataset) -> jinja2.Environment:

@@ -1,0 +1,165 @@
+"""Fixtures for the browser tests: a freshly built site, a local server, one Chromium.
+
+The site is built once per session from a copy of the project's inputs (data/,
+mkdocs.yml and the hand-written files in docs/), served by `http.server` on
+127.0.0.1 at a free port, and driven by Debian's Chromium through Playwright.
+
+Chromium, Java and the Nu HTML Checker are installed by .ci/run (apt, npm ci). Outside
+CI a missing tool skips the tests that need it, with the reason; in CI (CI=true) it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def missing(reason: str) -> None:
+    """A tool the tests need is not there: fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Chromium through Playwright")
+
+
+def _hand_written(docs: Path) -> list[Path]:
+    """Files in docs/ that the generator does not own (docs/.generated lists those)."""
+    manifest = docs / ".generated"
+    owned = set(manifest.read_text("utf-8").split()) if manifest.is_file() else set()
+    return [p for p in sorted(docs.rglob("*"))
+            if p.is_file() and p != manifest
+            and p.relative_to(docs).as_posix() not in owned]
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data built into a full site, in a temporary copy of the project."""
+    project = tmp_path_factory.mktemp("browser-site")
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for src in _hand_written(ROOT / "docs"):
+        dest = project / "docs" / src.relative_to(ROOT / "docs")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dest)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "generator", "site"], cwd=project, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    assert (site / "index.html").is_file()
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving the built site from a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def page_paths(site_dir: Path) -> list[str]:
+    """URL paths of every page (each index.html), 404 page excluded: '', 'costs/', ..."""
+    paths = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        paths.append("" if rel == "." else rel + "/")
+    return paths
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session (Debian's, never a downloaded one)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -r requirements-dev.txt)")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                           headless=True)
+    except Exception as err:
+        manager.stop()
+        missing(f"Chromium at {CHROMIUM} did not start: {err}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        manager.stop()
+
+
+@pytest.fixture(scope="session")
+def desktop(browser: Any) -> Iterator[Any]:
+    """A desktop-sized browser context, shared by the tests."""
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone(browser: Any) -> Iterator[Any]:
+    """A 360 px wide context, as a small phone."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2,
+                                  service_workers="block")
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(desktop: Any) -> Iterator[Any]:
+    """A fresh tab in the shared desktop context."""
+    tab = desktop.new_page()
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,495 @@
+"""The built site in a real browser: loading, search, sorting, filtering, accessibility,
+HTML validity, links, small screens.
+
+Each test says what a reader would notice if it failed. The site is built from the real
+data once per session (see conftest.py); every page is visited once and what it logged,
+requested and what axe-core found is kept for the tests that check those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from .conftest import ROOT, missing
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOST = "127.0.0.1"
+# axe-core violations are allowed only where every node they name is inside Material's
+# own search dialog (`div.md-search`), which this project does not template.
+AXE_EXEMPT_CONTAINER = ".md-search"
+# Material's drawer, search and palette toggles are <input type="checkbox" autocomplete="off">
+# in its own template: valid for browsers, an error for the Nu checker.
+VNU_ALLOWED_MESSAGES = {
+    "Attribute “autocomplete” is only allowed when the input type is “color”, “date”, "
+    "“datetime-local”, “email”, “hidden”, “month”, “number”, “password”, “range”, "
+    "“search”, “tel”, “text”, “time”, “url”, or “week”.",
+}
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# A first visit to the home page (HTML, CSS, JavaScript, search index, favicon), uncompressed.
+HOME_BUDGET_BYTES = 1_000_000
+SMALL_SCREEN = 360
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Visit:
+    """What one page did while it loaded in a fresh tab."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    exempt: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _watch(tab: Any, visit: Visit) -> None:
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            visit.console_errors.append(f"console: {msg.text}")
+
+    def on_request(request: Any) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != LOCAL_HOST:
+            visit.foreign_requests.append(request.url)
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            visit.failed_requests.append(f"HTTP {response.status} {response.url}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda err: visit.console_errors.append(f"uncaught: {err}"))
+    tab.on("request", on_request)
+    tab.on("requestfailed",
+           lambda req: visit.failed_requests.append(f"{req.failure} {req.url}"))
+    tab.on("response", on_response)
+
+
+def _inside_search_dialog(tab: Any, node: dict[str, Any]) -> bool:
+    """True when axe's node is an element inside Material's search dialog."""
+    target = node.get("target") or []
+    if len(target) != 1 or not isinstance(target[0], str):
+        return False  # inside a frame or a shadow root: not Material's search
+    return bool(tab.evaluate(
+        "([sel, box]) => { const el = document.querySelector(sel);"
+        " return !!(el && el.closest(box)); }",
+        [target[0], AXE_EXEMPT_CONTAINER]))
+
+
+def _run_axe(tab: Any, visit: Visit) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab)
+    for violation in results.response["violations"]:
+        kept = [n for n in violation["nodes"] if not _inside_search_dialog(tab, n)]
+        summary = {"id": violation["id"], "impact": violation["impact"],
+                   "help": violation["help"],
+                   "targets": [" ".join(map(str, n["target"])) for n in violation["nodes"]]}
+        if kept:
+            summary["targets"] = [" ".join(map(str, n["target"])) for n in kept]
+            visit.violations.append(summary)
+        else:
+            visit.exempt.append(summary)
+
+
+@pytest.fixture(scope="session")
+def visits(desktop: Any, base_url: str, page_paths: list[str],
+           artifacts: Path) -> dict[str, Visit]:
+    """Every page loaded once in a fresh tab: its errors, requests and axe-core results."""
+    found: dict[str, Visit] = {}
+    for path in page_paths:
+        visit = found[path] = Visit()
+        tab = desktop.new_page()
+        try:
+            _watch(tab, visit)
+            tab.goto(base_url + path, wait_until="networkidle")
+            try:
+                _run_axe(tab, visit)
+            except Exception as err:  # reported by the axe test, not hidden
+                visit.violations.append({"id": "axe-did-not-run", "impact": None,
+                                         "help": str(err), "targets": []})
+        finally:
+            tab.close()
+    report = {path: {"violations": v.violations, "exempt_material_search": v.exempt}
+              for path, v in found.items()}
+    (artifacts / "axe.json").write_text(json.dumps(report, indent=2), "utf-8")
+    return found
+
+
+def _problems(visits: dict[str, Visit], pick: Callable[[Visit], list[Any]]) -> str:
+    lines = []
+    for path, visit in visits.items():
+        for item in pick(visit):
+            lines.append(f"/{path}: {item}")
+    return "\n".join(lines)
+
+
+def _compare_pages(page_paths: list[str]) -> list[str]:
+    return [p for p in page_paths if p.startswith("compare/") and p != "compare/"]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_every_page_loads_without_errors(visits: dict[str, Visit]) -> None:
+    assert len(visits) > 10, f"only {len(visits)} pages found"
+    errors = _problems(visits, lambda v: v.console_errors)
+    failed = _problems(visits, lambda v: v.failed_requests)
+    assert not errors, "console errors:\n" + errors
+    assert not failed, "failed requests:\n" + failed
+
+
+def test_no_page_requests_another_host(visits: dict[str, Visit]) -> None:
+    foreign = _problems(visits, lambda v: v.foreign_requests)
+    assert not foreign, f"requests to hosts other than {LOCAL_HOST}:\n" + foreign
+
+
+def test_home_page_weight(browser: Any, base_url: str, artifacts: Path,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Bytes a first visit transfers (response bodies; the test server does not compress)."""
+    context = browser.new_context(service_workers="block")
+    try:
+        tab = context.new_page()
+        responses: list[Any] = []
+        tab.on("response", responses.append)
+        tab.goto(base_url, wait_until="networkidle")
+        sizes = {}
+        for response in responses:
+            try:
+                sizes[response.url] = len(response.body())
+            except Exception:  # a body Chromium did not keep: count what it says it got
+                sizes[response.url] = response.request.sizes()["responseBodySize"]
+    finally:
+        context.close()
+    total = sum(sizes.values())
+    (artifacts / "home-weight.json").write_text(
+        json.dumps({"total_bytes": total, "responses": sizes}, indent=2), "utf-8")
+    with capsys.disabled():
+        print(f"\nhome page, first visit: {total:,} bytes in {len(sizes)} responses")
+    assert total <= HOME_BUDGET_BYTES, json.dumps(sizes, indent=2)
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCHES = [
+    ("Schedule III", "legal/"),
+    ("New Zealand", "legal/"),
+    ("NMDA", "mechanisms/"),
+    ("Zarate", "evidence/"),
+    ("dissociation", "evidence/"),
+    ("New York", "costs/"),
+]
+
+
+@pytest.mark.parametrize(("term", "expected"), SEARCHES)
+def test_search_finds_the_page(page: Any, base_url: str, term: str, expected: str) -> None:
+    page.goto(base_url + "about/")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    search = page.locator(".md-search__input")
+    assert search.evaluate("el => el === document.activeElement"), "'/' did not focus search"
+    page.keyboard.type(term)
+    want = urlsplit(base_url + expected).path
+    link = page.locator(f'.md-search-result__link[href*="/{expected}?"], '
+                        f'.md-search-result__link[href*="/{expected}#"]').first
+    try:
+        link.wait_for(state="attached", timeout=10_000)
+    except Exception:
+        shown = page.eval_on_selector_all(".md-search-result__link",
+                                          "els => els.map(a => a.href)")
+        pytest.fail(f"searching {term!r} shows no result for /{expected}; results: {shown}")
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == want)
+    assert page.locator("h1").first.is_visible()
+
+
+# --------------------------------------------------------------------------- sorting
+
+
+def _column(page: Any, table: str, index: int) -> list[str | None]:
+    return page.eval_on_selector_all(
+        f"{table} tbody tr",
+        "(rows, i) => rows.map(r => r.cells[i] ? r.cells[i].getAttribute('data-sort') : null)",
+        index)
+
+
+def _money_header(page: Any) -> tuple[Any, int]:
+    header = page.locator('#costs thead th[data-sort-method="number"]').filter(
+        has_text=re.compile(r"USD|Price", re.I)).first
+    return header, header.evaluate("th => th.cellIndex")
+
+
+def test_money_column_sorts_numerically(page: Any, base_url: str) -> None:
+    page.goto(base_url + "costs/")
+    header, index = _money_header(page)
+    before = _column(page, "#costs", index)
+    assert None not in before, f"a price cell has no data-sort value: {before}"
+    numbers = [float(v) for v in before]  # type: ignore[arg-type]
+    assert len(numbers) > 2
+
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    ascending = [float(v) for v in _column(page, "#costs", index)]  # type: ignore[arg-type]
+    assert ascending == sorted(numbers), ascending
+
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    descending = [float(v) for v in _column(page, "#costs", index)]  # type: ignore[arg-type]
+    assert descending == sorted(numbers, reverse=True), descending
+
+
+def test_headers_sort_by_keyboard(page: Any, base_url: str) -> None:
+    page.goto(base_url + "costs/")
+    header, index = _money_header(page)
+    assert header.get_attribute("tabindex") == "0", "a sortable header is not focusable"
+    header.focus()
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.press("Space")
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert page.evaluate("window.scrollY") == scrolled, "Space scrolled the page"
+    values = [float(v) for v in _column(page, "#costs", index)]  # type: ignore[arg-type]
+    assert values == sorted(values)
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    values = [float(v) for v in _column(page, "#costs", index)]  # type: ignore[arg-type]
+    assert values == sorted(values, reverse=True)
+
+
+def test_unsortable_header_does_not_sort(page: Any, base_url: str) -> None:
+    page.goto(base_url + "costs/")
+    header = page.locator('#costs thead th[data-sort-method="none"]').first
+    assert header.get_attribute("tabindex") is None, "an unsortable header is focusable"
+    order = page.eval_on_selector_all("#costs tbody tr", "rows => rows.map(r => r.id)")
+    header.click()
+    assert header.get_attribute("aria-sort") is None
+    assert page.eval_on_selector_all("#costs tbody tr", "rows => rows.map(r => r.id)") == order
+
+
+# --------------------------------------------------------------------------- filtering
+
+
+def test_filter_box_filters_legal_rows(page: Any, base_url: str) -> None:
+    page.goto(base_url + "legal/")
+    rows = page.locator("#legal tbody tr")
+    total = rows.count()
+    assert total > 2
+    label = page.locator(".table-filter label", has_text="Filter rows")
+    assert label.is_visible()
+    box = page.get_by_role("searchbox", name="Filter rows")
+    status = page.locator(".table-filter [role=status]")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.text_content() == f"{total} of {total} rows shown"
+
+    # Reach it by keyboard from the section's heading link, as a keyboard user would.
+    page.locator('a.headerlink[href="#by-jurisdiction"]').focus()
+    for _ in range(15):
+        if box.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    assert box.evaluate("el => el === document.activeElement"), "Tab does not reach the box"
+
+    page.keyboard.type("Zealand")
+    assert urlsplit(page.url).path.endswith("/legal/"), "typing triggered a site shortcut"
+    texts = rows.evaluate_all("rows => rows.map(r => [r.hidden ? 0 : 1, r.textContent])")
+    shown = [text for visible, text in texts if visible]
+    hidden = [text for visible, text in texts if not visible]
+    assert shown, "no row matches 'Zealand'"
+    assert hidden, "nothing was filtered out"
+    assert all("zealand" in t.lower() for t in shown)
+    assert not any("zealand" in t.lower() for t in hidden)
+    assert all(rows.nth(i).is_visible() == bool(v) for i, (v, _) in enumerate(texts))
+    assert status.text_content() == f"{len(shown)} of {total} rows shown"
+
+    page.keyboard.press("Escape")  # a search box clears on Escape
+    if box.input_value():
+        box.fill("")
+    assert status.text_content() == f"{total} of {total} rows shown"
+    assert rows.evaluate_all("rows => rows.filter(r => r.hidden).length") == 0
+
+
+# --------------------------------------------------------------------------- accessibility
+
+
+def test_axe_finds_no_violation(visits: dict[str, Visit],
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    kept = sum(len(v.violations) for v in visits.values())
+    exempt = sum(len(v.exempt) for v in visits.values())
+    with capsys.disabled():
+        print(f"\naxe-core: {kept} violation(s) on {len(visits)} pages, "
+              f"{exempt} more only inside Material's search dialog "
+              f"({AXE_EXEMPT_CONTAINER}); details in tests/artifacts/axe.json")
+    lines = []
+    for path, visit in visits.items():
+        for v in visit.violations:
+            lines.append(f"/{path}: {v['id']} ({v['impact']}) {v['help']}: "
+                         + "; ".join(v["targets"][:5])
+                         + (f" (+{len(v['targets']) - 5} more)" if len(v["targets"]) > 5 else ""))
+    assert not lines, "axe-core violations:\n" + "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- HTML validity
+
+
+def test_html_is_valid(site_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    java = shutil.which("java")
+    if java is None:
+        missing("java not found (apt-get install default-jre-headless)")
+    if not VNU_JAR.is_file():
+        missing(f"{VNU_JAR.relative_to(ROOT)} not found (npm ci)")
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json",
+         str(site_dir)],
+        capture_output=True, text=True, check=False, timeout=300)
+    try:
+        messages = json.loads(result.stderr or result.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"vnu.jar gave no JSON (exit {result.returncode}):\n"
+                    f"{result.stdout}\n{result.stderr}")
+    errors = [m for m in messages if m.get("type") in {"error", "non-document-error"}]
+    allowed = [m for m in errors if m.get("message") in VNU_ALLOWED_MESSAGES]
+    real = [m for m in errors if m.get("message") not in VNU_ALLOWED_MESSAGES]
+    with capsys.disabled():
+        print(f"\nNu HTML Checker: {len(real)} error(s), {len(allowed)} allowed "
+              "(Material's autocomplete on checkbox toggles)")
+    lines = [f"{m.get('url', '').split(site_dir.name + '/', 1)[-1]}:{m.get('lastLine', '?')}: "
+             f"{m.get('message')}" for m in real]
+    assert not real, "Nu HTML Checker errors:\n" + "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- links
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"] or "")
+        if tag in {"a", "link", "area"} and a.get("href") is not None:
+            self.refs.append(a["href"] or "")
+        if tag in {"script", "img", "source", "iframe"} and a.get("src"):
+            self.refs.append(a["src"] or "")
+
+
+def test_no_broken_internal_link_or_anchor(site_dir: Path) -> None:
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            links = _Links()
+            links.feed(path.read_text("utf-8"))
+            parsed[path] = links
+        return parsed[path]
+
+    broken = []
+    checked = 0
+    for html in sorted(site_dir.rglob("*.html")):
+        rel = html.relative_to(site_dir).as_posix()
+        # 404.html is served at any depth, so its links are site-absolute.
+        page_url = "/" + rel
+        for ref in parse(html).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith("//"):
+                continue  # external, mailto:, data: ...
+            checked += 1
+            target_url = urljoin(page_url, ref)
+            path = unquote(urlsplit(target_url).path)
+            fragment = unquote(urlsplit(target_url).fragment)
+            target = site_dir / posixpath.normpath(path).lstrip("/")
+            if path.endswith("/"):
+                target = target / "index.html"
+            elif target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{rel}: {ref} -> missing {target.relative_to(site_dir)}")
+                continue
+            if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
+                broken.append(f"{rel}: {ref} -> no id {fragment!r} in "
+                              f"{target.relative_to(site_dir).as_posix()}")
+    assert checked > 100
+    assert not broken, f"{len(broken)} broken link(s):\n" + "\n".join(sorted(set(broken)))
+
+
+# --------------------------------------------------------------------------- small screens
+
+_WIDE_ELEMENTS = """(limit) => {
+  const clipped = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o !== 'visible') return true; } return false; };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit + 1 && !clipped(el)) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.className && typeof el.className === 'string'
+           ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+        + ' right=' + Math.round(r.right));
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def test_no_sideways_scroll_at_360px(phone: Any, base_url: str, page_paths: list[str],
+                                     artifacts: Path) -> None:
+    paths = ["", "costs/", "legal/", _compare_pages(page_paths)[0]]
+    wide = []
+    tab = phone.new_page()
+    try:
+        for path in paths:
+            tab.goto(base_url + path, wait_until="load")
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            if width > SMALL_SCREEN:
+                culprits = tab.evaluate(_WIDE_ELEMENTS, SMALL_SCREEN)
+                wide.append(f"/{path}: scrollWidth {width}; {culprits}")
+            name = "phone-" + (path.strip("/").replace("/", "-") or "home") + ".png"
+            tab.screenshot(path=str(artifacts / name))
+    finally:
+        tab.close()
+    assert not wide, f"pages wider than {SMALL_SCREEN}px:\n" + "\n".join(wide)
+
+
+# --------------------------------------------------------------------------- screenshots
+
+
+def test_screenshots(page: Any, base_url: str, page_paths: list[str],
+                     artifacts: Path) -> None:
+    shots = {"home.png": "", "compare.png": _compare_pages(page_paths)[0],
+             "costs.png": "costs/"}
+    for name, path in shots.items():
+        page.goto(base_url + path, wait_until="load")
+        page.screenshot(path=str(artifacts / name), full_page=True)
+        assert (artifacts / name).stat().st_size > 10_000, name
+
+
+def test_tools_are_present_in_ci() -> None:
+    """In CI every tool the browser tests use must be installed; skipping would hide it."""
+    if not os.environ.get("CI"):
+        pytest.skip("only meaningful with CI=true")
+    from .conftest import CHROMIUM, IN_CI
+
+    if not IN_CI:
+        pytest.skip("CI is set but not true")
+    assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} missing"
+    assert shutil.which("java"), "java missing"
+    assert VNU_JAR.is_file(), "vnu.jar missing (npm ci)"

@@ -1,0 +1,41 @@
+"""Write stage: only changed files are touched, stale ones go, hand-written ones stay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.write import BANNER, OwnershipError, owned, write
+
+
+def _page(text: str) -> bytes:
+    return f"---\n{BANNER} from x.\n---\n{text}\n".encode()
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
+    files = {"a.md": _page("a"), "sub/b.md": _page("b")}
+    first = write(tmp_path, files)
+    mtime = (tmp_path / "a.md").stat().st_mtime_ns
+    second = write(tmp_path, {**files, "sub/b.md": _page("changed")})
+    assert first.written == ("a.md", "sub/b.md")
+    assert second.written == ("sub/b.md",) and second.unchanged == 1
+    assert (tmp_path / "a.md").stat().st_mtime_ns == mtime
+
+
+def test_pages_no_longer_produced_are_removed_with_their_empty_folder(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": _page("a"), "sub/b.md": _page("b")})
+    report = write(tmp_path, {"a.md": _page("a")})
+    assert report.removed == ("sub/b.md",)
+    assert not (tmp_path / "sub").exists()
+    assert owned(tmp_path) == {"a.md"}
+
+
+def test_hand_written_pages_are_never_touched(tmp_path: Path) -> None:
+    (tmp_path / "about.md").write_text("# Mine\n")
+    write(tmp_path, {"a.md": _page("a")})
+    write(tmp_path, {})
+    assert (tmp_path / "about.md").read_text() == "# Mine\n"
+    with pytest.raises(OwnershipError, match="docs/about.md exists"):
+        write(tmp_path, {"about.md": _page("generated")})
+    assert (tmp_path / "about.md").read_text() == "# Mine\n"
