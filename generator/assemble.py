@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import string
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from .models import (
     CERTAINTY_LABELS,
@@ -24,6 +25,7 @@ from .models import (
     Claim,
     Cost,
     Evidence,
+    Graded,
     Group,
     LegalStatus,
     Mechanism,
@@ -224,7 +226,7 @@ class _Builder:
     def statement(self, s: Statement, backlink: Backlink | None) -> Cell:
         return Cell(s.text, badge=badge(s.certainty), cites=self.cites(s.sources, backlink))
 
-    def row(self, page: str, anchor: str, label: str, row: Row[Record], cells: Sequence[Cell],
+    def row(self, page: str, anchor: str, label: str, row: Row[Any], cells: Sequence[Cell],
             sources: Iterable[str], certainty: Certainty | None,
             reviewed: dt.date | None, register: bool = True) -> TableRow:
         link = Backlink(label, f"{page}#{anchor}") if register else None
@@ -259,7 +261,8 @@ def _source_labels(sources: Sequence[Source]) -> dict[str, str]:
     labels = {}
     for label, ids in counts.items():
         for index, source_id in enumerate(ids):
-            labels[source_id] = label if len(ids) == 1 else f"{label}{'abcdefghijklmnopqrstuvwxyz'[index % 26]}"
+            suffix = "" if len(ids) == 1 else string.ascii_lowercase[index % 26]
+            labels[source_id] = label + suffix
     return labels
 
 
@@ -297,12 +300,12 @@ def assemble(rows: Rows) -> Dataset:
         _comparison(b, first, second, cost_rows, evidence_rows, legal_rows)
         for first, second in itertools.combinations([r.record for r in modality_rows], 2)
     )
-    graded_rows = [r for rs in rows.values() for r in rs if hasattr(r.record, "certainty")]
+    graded = [r.record for rs in rows.values() for r in rs if isinstance(r.record, Graded)]
     reviewed = [d for rs in rows.values() for r in rs
                 if (d := getattr(r.record, "reviewed", None)) is not None]
     certainty_counts: dict[Certainty, int] = defaultdict(int)
-    for r in graded_rows:
-        certainty_counts[getattr(r.record, "certainty")] += 1
+    for record in graded:
+        certainty_counts[record.certainty] += 1
     sources = tuple(
         SourceView(
             source=s,

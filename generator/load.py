@@ -136,7 +136,7 @@ def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
                     Problem(
                         shown, line, "",
                         f"row has {len(row)} cells but the header has {len(header)} columns",
-                        "quote any value that contains a comma, and check for a missing or extra comma",
+                        "quote any value that contains a comma; look for a missing or extra comma",
                     )
                 )
                 continue
@@ -178,7 +178,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _AliasError(None, None, "YAML aliases (*name) are not allowed",
                               event.start_mark)
         return super().compose_node(parent, index)
@@ -206,7 +206,7 @@ def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
     except yaml.YAMLError as err:
         return None, [Problem(shown, 0, "", f"YAML cannot be read: {err}", "")]
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     if root is None:
         return None, [Problem(shown, 1, "", "file is empty", "it must hold at least one record")]
     if not isinstance(root, yaml.SequenceNode):

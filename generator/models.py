@@ -270,10 +270,10 @@ class Cost(Graded):
         if self.high_open and self.high_usd is None:
             raise FieldError("high_open", "set without a high_usd; "
                              "leave high_open empty, an empty high_usd is open-ended already")
-        if self.low_usd is not None and self.high_usd is not None:
-            if self.low_usd > self.high_usd:
-                raise FieldError("low_usd", f"{self.low_usd} is above high_usd "
-                                 f"{self.high_usd}; swap the two values")
+        if (self.low_usd is not None and self.high_usd is not None
+                and self.low_usd > self.high_usd):
+            raise FieldError("low_usd", f"{self.low_usd} is above high_usd "
+                             f"{self.high_usd}; swap the two values")
         return self
 
 

@@ -283,15 +283,15 @@ def references(record: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str
             target = REFERENCES[name]
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    yield loc + (name, index), target, item
+                    yield (*loc, name, index), target, item
             elif value is not None:
-                yield loc + (name,), target, value
+                yield (*loc, name), target, value
         elif isinstance(value, BaseModel):
-            yield from references(value, loc + (name,))
+            yield from references(value, (*loc, name))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from references(item, loc + (name, index))
+                    yield from references(item, (*loc, name, index))
 
 
 def stale(rows: Rows, today: dt.date, max_age_days: int) -> list[Problem]:

@@ -23,7 +23,9 @@ from .conftest import GOLDEN_TODAY, MINIMAL
 ])
 def test_prices_read_as_people_write_them(low: str | None, high: str | None, plus: bool,
                                           shown: str) -> None:
-    as_decimal = (lambda v: Decimal(v) if v else None)
+    def as_decimal(v: str | None) -> Decimal | None:
+        return Decimal(v) if v else None
+
     assert money(as_decimal(low), as_decimal(high), plus) == shown
 
 

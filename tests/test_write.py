@@ -36,6 +36,6 @@ def test_hand_written_pages_are_never_touched(tmp_path: Path) -> None:
     write(tmp_path, {"a.md": _page("a")})
     write(tmp_path, {})
     assert (tmp_path / "about.md").read_text() == "# Mine\n"
-    with pytest.raises(OwnershipError, match="docs/about.md exists"):
+    with pytest.raises(OwnershipError, match=r"docs/about\.md exists"):
         write(tmp_path, {"about.md": _page("generated")})
     assert (tmp_path / "about.md").read_text() == "# Mine\n"

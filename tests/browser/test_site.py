@@ -417,9 +417,7 @@ def test_no_broken_internal_link_or_anchor(site_dir: Path) -> None:
             path = unquote(urlsplit(target_url).path)
             fragment = unquote(urlsplit(target_url).fragment)
             target = site_dir / posixpath.normpath(path).lstrip("/")
-            if path.endswith("/"):
-                target = target / "index.html"
-            elif target.is_dir():
+            if path.endswith("/") or target.is_dir():
                 target = target / "index.html"
             if not target.is_file():
                 broken.append(f"{rel}: {ref} -> missing {target.relative_to(site_dir)}")
