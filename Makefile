@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: build serve check test schemas golden bench clean
+.PHONY: build serve check test dictionary golden clean
 
 # Reinstall only when a requirements file changed.
 $(RUNTIME): requirements.txt
@@ -39,6 +39,10 @@ test: $(DEV)
 ## golden: rewrite the golden files after an intended change to pages or messages
 golden: $(DEV)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+## dictionary: regenerate data/schemas/ and the data dictionary in CONTRIBUTING.md
+dictionary: $(RUNTIME)
+	$(BIN)/python -m generator contract
 
 clean:
 	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline
+from . import contract, pipeline
 from .problems import DataError, format_report
 from .site import SiteBuildError, build_site
 from .write import OwnershipError
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="build, then mkdocs build --strict into site/ atomically")
     site.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config")
     site.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder")
+    sub.add_parser("contract", help="rewrite data/schemas/ and the data dictionary in "
+                   "CONTRIBUTING.md from the models")
     serve = sub.add_parser("serve", help="regenerate on every data change while mkdocs serves")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve")
     args = parser.parse_args(argv)
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.data, args.strict, args.max_age_days)
         if args.command == "build":
             return _build(args.data, args.docs)
+        if args.command == "contract":
+            return _contract(args.data, Path("CONTRIBUTING.md"))
         if args.command == "site":
             return _build(args.data, args.docs) or _site(args.config, args.site_dir)
         return _serve(args.data, args.docs, args.addr)
@@ -71,6 +75,19 @@ def _build(data: Path, docs: Path) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"generator: {report}")
+    return 0
+
+
+def _contract(data: Path, guide: Path) -> int:
+    folder = data / contract.SCHEMA_DIR
+    folder.mkdir(exist_ok=True)
+    for name, text in contract.json_schemas().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    text = guide.read_text("utf-8")
+    start = text.index(contract.DICTIONARY_START)
+    end = text.index(contract.DICTIONARY_END) + len(contract.DICTIONARY_END)
+    guide.write_text(text[:start] + contract.data_dictionary() + text[end:], encoding="utf-8")
+    print(f"wrote {folder}/ and the data dictionary in {guide}")
     return 0
 
 

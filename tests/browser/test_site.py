@@ -166,7 +166,7 @@ def test_home_page_weight(browser: Any, base_url: str, artifacts: Path,
     try:
         tab = context.new_page()
         responses: list[Any] = []
-        tab.on("response", responses.append)
+        tab.on("response", lambda response: responses.append(response))
         tab.goto(base_url, wait_until="networkidle")
         sizes = {}
         for response in responses:
