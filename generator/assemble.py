@@ -599,7 +599,7 @@ def _modality_view(b: _Builder, r: Row[Modality], cost_rows: list[Row[Cost]],
                    evidence_rows: list[Row[Evidence]]) -> ModalityView:
     m = r.record
     page = f"modalities/{m.id}.md"
-    link = Backlink(f"Modality: {m.name}", f"{page}#profile")
+    link = Backlink(f"Modality: {m.name}", f"{page}#summary")
     cites = b.cites(m.sources, link)
     facts = [
         ("Family", GROUP_LABELS[m.group]), ("Route", m.route), ("Setting", m.setting),

@@ -1,0 +1,151 @@
+/*
+ * Sortable and filterable data tables.
+ *
+ * - Every `table.data-table` is made sortable with the vendored tablesort
+ *   (vendor/tablesort.min.js + vendor/tablesort.number.min.js). Cells may carry
+ *   a `data-sort` value (money, dates) that sorts instead of the shown text;
+ *   headers with `data-sort-method="number"` sort numerically and headers with
+ *   `data-sort-method="none"` do not sort at all.
+ * - tablesort makes sortable headers focusable and sorts on Enter; this adds
+ *   Space, as for any other control; Material draws the sort icons, shown here
+ *   faintly at rest and on focus too (not only on hover).
+ * - Every `table.filterable` gets a "Filter rows" search box above it that hides
+ *   the rows whose text does not contain the query (case-insensitive) and says
+ *   "N of M rows shown" in a polite live region.
+ *
+ * Runs through Material's `document$`, so it also works with instant navigation.
+ * It makes no request of its own.
+ */
+(function () {
+  "use strict";
+
+  var STYLE_ID = "data-table-js-style";
+  // Material styles th[role=columnheader] (set by tablesort) with its own sort icons,
+  // shown on hover; also show them faintly at rest and on keyboard focus.
+  var CSS = [
+    ".md-typeset table.data-table th[role=columnheader][tabindex]:after{background-color:var(--md-default-fg-color--lightest)}",
+    ".md-typeset table.data-table th[role=columnheader][tabindex]:focus-visible{outline:2px solid var(--md-accent-fg-color);outline-offset:-2px}",
+    ".md-typeset table.data-table th[role=columnheader][tabindex]:not([aria-sort]):is(:hover,:focus-visible):after{background-color:var(--md-default-fg-color--lighter)}",
+    ".md-typeset table.data-table th[role=columnheader][aria-sort]:after{background-color:var(--md-default-fg-color--light)}",
+    ".md-typeset .table-filter{display:flex;flex-wrap:wrap;align-items:center;gap:.3em .6em;margin:1em 0 .4em;font-size:.7rem}",
+    ".md-typeset .table-filter label{font-weight:700}",
+    ".md-typeset .table-filter input{max-width:100%;padding:.3em .5em;border:1px solid var(--md-default-fg-color--light);border-radius:.2em;background:var(--md-default-bg-color);color:var(--md-default-fg-color);font:inherit}",
+    ".md-typeset .table-filter input:focus-visible{outline:2px solid var(--md-accent-fg-color);outline-offset:1px}",
+    ".md-typeset .table-filter [role=status]{margin:0}"
+  ].join("\n");
+
+  var filterCount = 0;
+
+  function addStyle() {
+    if (document.getElementById(STYLE_ID)) return;
+    var style = document.createElement("style");
+    style.id = STYLE_ID;
+    style.textContent = CSS;
+    document.head.appendChild(style);
+  }
+
+  function headerRow(table) {
+    var head = table.tHead;
+    return head && head.rows.length ? head.rows[head.rows.length - 1] : null;
+  }
+
+  function makeSortable(table) {
+    if (table.hasAttribute("data-sortable-ready") || typeof window.Tablesort !== "function") return;
+    var row = headerRow(table);
+    if (!row) return;
+    new window.Tablesort(table);
+    table.setAttribute("data-sortable-ready", "");
+    Array.prototype.forEach.call(row.cells, function (th) {
+      if (th.getAttribute("data-sort-method") === "none") {
+        // Not sortable: no tab stop, and no role that Material styles as a sort control.
+        th.removeAttribute("tabindex");
+        th.removeAttribute("role");
+        return;
+      }
+      th.tabIndex = 0; // tablesort does this too; keep it if a future version does not
+      th.addEventListener("keydown", function (event) {
+        // tablesort handles Enter; Space activates a control as well.
+        if (event.key === " " || event.key === "Spacebar") {
+          event.preventDefault();
+          th.click();
+        }
+      });
+    });
+  }
+
+  function normalise(text) {
+    return text.replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  function makeFilterable(table) {
+    if (table.hasAttribute("data-filter-ready")) return;
+    table.setAttribute("data-filter-ready", "");
+    filterCount += 1;
+    var base = (table.id || "table-" + filterCount) + "-filter";
+    var rows = [];
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.push.apply(rows, body.rows);
+    });
+
+    var box = document.createElement("div");
+    box.className = "table-filter";
+    var label = document.createElement("label");
+    label.htmlFor = base;
+    label.textContent = "Filter rows";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = base;
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    if (table.id) input.setAttribute("aria-controls", table.id);
+    var status = document.createElement("p");
+    status.id = base + "-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+
+    // Above the table's scroll box if it has one, so the box does not scroll away.
+    var anchor = table.parentElement && table.parentElement.classList.contains("table-scroll")
+      ? table.parentElement : table;
+    anchor.parentNode.insertBefore(box, anchor);
+
+    var texts = rows.map(function (tr) { return normalise(tr.textContent || ""); });
+    var last = null;
+    function update() {
+      var query = normalise(input.value);
+      if (query === last) return;
+      last = query;
+      var shown = 0;
+      rows.forEach(function (tr, i) {
+        var match = query === "" || texts[i].indexOf(query) !== -1;
+        tr.hidden = !match;
+        if (match) shown += 1;
+      });
+      status.textContent = shown + " of " + rows.length + " rows shown";
+    }
+    input.addEventListener("input", update);
+    input.addEventListener("search", update); // Escape or the clear button
+    update();
+  }
+
+  function init() {
+    var tables = document.querySelectorAll("table.data-table");
+    if (!tables.length) return;
+    addStyle();
+    Array.prototype.forEach.call(tables, function (table) {
+      makeSortable(table);
+      if (table.classList.contains("filterable")) makeFilterable(table);
+    });
+  }
+
+  if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
