@@ -339,7 +339,8 @@ def test_unsortable_header_does_not_sort(page: Any, base_url: str) -> None:
     order = page.eval_on_selector_all("table#table-costs tbody tr", "rows => rows.map(r => r.id)")
     header.click()
     assert header.get_attribute("aria-sort") is None
-    assert page.eval_on_selector_all("table#table-costs tbody tr", "rows => rows.map(r => r.id)") == order
+    ids = page.eval_on_selector_all("table#table-costs tbody tr", "rows => rows.map(r => r.id)")
+    assert ids == order
 
 
 # --------------------------------------------------------------------------- filtering
