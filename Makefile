@@ -45,6 +45,6 @@ dictionary: $(RUNTIME)
 	$(BIN)/python -m generator contract
 
 clean:
-	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache tests/artifacts
+	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
 	test ! -f docs/.generated || (cd docs && xargs rm -f < .generated && rm -f .generated)
 	find docs -type d -empty -delete

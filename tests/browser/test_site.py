@@ -285,70 +285,94 @@ def test_search_finds_the_page(page: Any, base_url: str, term: str, expected: st
 # --------------------------------------------------------------------------- sorting
 
 
-def _prices(page: Any, index: int) -> list[float]:
+def _price_table(page: Any) -> Any:
+    """The costs page's price table: the data table with a numeric USD/price column."""
+    money = page.locator('thead th[data-sort-method="number"]',
+                         has_text=re.compile(r"USD|Price", re.I))
+    return page.locator("table.data-table").filter(has=money).first
+
+
+def _column(table: Any, index: int) -> list[str | None]:
+    return table.evaluate(
+        "(t, i) => [...t.tBodies].flatMap(b => [...b.rows])"
+        ".map(r => r.cells[i] ? r.cells[i].getAttribute('data-sort') : null)", index)
+
+
+def _prices(table: Any, index: int) -> list[float]:
     """The data-sort values of the price column, top to bottom, as numbers."""
-    values = page.eval_on_selector_all(
-        "table#table-costs tbody tr",
-        "(rows, i) => rows.map(r => r.cells[i] ? r.cells[i].getAttribute('data-sort') : null)",
-        index)
+    values = _column(table, index)
     assert None not in values, f"a price cell has no data-sort value: {values}"
-    return [float(v) for v in values]
+    return [float(v) for v in values]  # type: ignore[arg-type]
 
 
-def _money_header(page: Any) -> tuple[Any, int]:
-    header = page.locator('table#table-costs thead th[data-sort-method="number"]').filter(
+def _money_header(page: Any) -> tuple[Any, Any, int]:
+    table = _price_table(page)
+    header = table.locator('thead th[data-sort-method="number"]').filter(
         has_text=re.compile(r"USD|Price", re.I)).first
-    return header, header.evaluate("th => th.cellIndex")
+    return table, header, header.evaluate("th => th.cellIndex")
+
+
+def _row_ids(table: Any) -> list[str]:
+    return table.evaluate("t => [...t.tBodies].flatMap(b => [...b.rows]).map(r => r.id)")
 
 
 def test_money_column_sorts_numerically(page: Any, base_url: str) -> None:
     page.goto(base_url + "costs/")
-    header, index = _money_header(page)
-    numbers = _prices(page, index)
+    table, header, index = _money_header(page)
+    numbers = _prices(table, index)
     assert len(numbers) > 2
     assert numbers != sorted(numbers), "already in order: the test would prove nothing"
 
     header.click()
     assert header.get_attribute("aria-sort") == "ascending"
-    assert _prices(page, index) == sorted(numbers)
+    assert _prices(table, index) == sorted(numbers)
 
     header.click()
     assert header.get_attribute("aria-sort") == "descending"
-    assert _prices(page, index) == sorted(numbers, reverse=True)
+    assert _prices(table, index) == sorted(numbers, reverse=True)
 
 
 def test_headers_sort_by_keyboard(page: Any, base_url: str) -> None:
     page.goto(base_url + "costs/")
-    header, index = _money_header(page)
+    table, header, index = _money_header(page)
     assert header.get_attribute("tabindex") == "0", "a sortable header is not focusable"
     header.focus()
     scrolled = page.evaluate("window.scrollY")
     page.keyboard.press("Space")
     assert header.get_attribute("aria-sort") == "ascending"
     assert page.evaluate("window.scrollY") == scrolled, "Space scrolled the page"
-    assert _prices(page, index) == sorted(_prices(page, index))
+    assert _prices(table, index) == sorted(_prices(table, index))
     page.keyboard.press("Enter")
     assert header.get_attribute("aria-sort") == "descending"
-    assert _prices(page, index) == sorted(_prices(page, index), reverse=True)
+    assert _prices(table, index) == sorted(_prices(table, index), reverse=True)
 
 
 def test_unsortable_header_does_not_sort(page: Any, base_url: str) -> None:
     page.goto(base_url + "costs/")
-    header = page.locator('table#table-costs thead th[data-sort-method="none"]').first
+    table = _price_table(page)
+    header = table.locator('thead th[data-sort-method="none"]').first
     assert header.get_attribute("tabindex") is None, "an unsortable header is focusable"
-    order = page.eval_on_selector_all("table#table-costs tbody tr", "rows => rows.map(r => r.id)")
+    order = _row_ids(table)
     header.click()
     assert header.get_attribute("aria-sort") is None
-    ids = page.eval_on_selector_all("table#table-costs tbody tr", "rows => rows.map(r => r.id)")
-    assert ids == order
+    assert _row_ids(table) == order
 
 
 # --------------------------------------------------------------------------- filtering
 
+# The last focusable element before the filter box, to start tabbing from.
+_BEFORE_FILTER = """box => {
+  const focusable = [...document.querySelectorAll(
+      '.md-content a[href], .md-content input, .md-content [tabindex="0"]')]
+    .filter(el => el.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING);
+  focusable[focusable.length - 1].focus();
+}"""
+
 
 def test_filter_box_filters_legal_rows(page: Any, base_url: str) -> None:
     page.goto(base_url + "legal/")
-    rows = page.locator("table#table-legal tbody tr")
+    table = page.locator("table.data-table.filterable").first
+    rows = table.locator("tbody tr")
     total = rows.count()
     assert total > 2
     label = page.locator(".table-filter label", has_text="Filter rows")
@@ -358,12 +382,12 @@ def test_filter_box_filters_legal_rows(page: Any, base_url: str) -> None:
     assert status.get_attribute("aria-live") == "polite"
     assert status.text_content() == f"{total} of {total} rows shown"
 
-    # Reach it by keyboard from the section's heading link, as a keyboard user would.
-    page.locator('a.headerlink[href="#by-jurisdiction"]').focus()
-    for _ in range(15):
+    # Reach it with Tab from the link just before it, as a keyboard user would.
+    box.evaluate(_BEFORE_FILTER)
+    for _ in range(5):
+        page.keyboard.press("Tab")
         if box.evaluate("el => el === document.activeElement"):
             break
-        page.keyboard.press("Tab")
     assert box.evaluate("el => el === document.activeElement"), "Tab does not reach the box"
 
     page.keyboard.type("Zealand")
