@@ -332,6 +332,23 @@ def test_money_column_sorts_numerically(page: Any, base_url: str) -> None:
     assert _prices(table, index) == sorted(numbers, reverse=True)
 
 
+@pytest.mark.parametrize("path", ["costs/", "legal/"])
+def test_date_column_sorts_chronologically(page: Any, base_url: str, path: str) -> None:
+    """'As of' and 'Since' mix years, months and days (2005, 2004-07, 2005-05-01)."""
+    page.goto(base_url + path)
+    dated = page.locator('thead th[data-sort-method="isodate"]')
+    table = page.locator("table.data-table").filter(has=dated).first
+    header = table.locator('thead th[data-sort-method="isodate"]').first
+    index = header.evaluate("th => th.cellIndex")
+    dates = [v or "" for v in _column(table, index)]
+    assert any("-" in d for d in dates), dates
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert _column(table, index) == sorted(dates)
+    header.click()
+    assert _column(table, index) == sorted(dates, reverse=True)
+
+
 def test_headers_sort_by_keyboard(page: Any, base_url: str) -> None:
     page.goto(base_url + "costs/")
     table, header, index = _money_header(page)

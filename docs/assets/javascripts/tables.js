@@ -5,7 +5,8 @@
  *   (vendor/tablesort.min.js + vendor/tablesort.number.min.js). Cells may carry
  *   a `data-sort` value (money, dates) that sorts instead of the shown text;
  *   headers with `data-sort-method="number"` sort numerically and headers with
- *   `data-sort-method="none"` do not sort at all.
+ *   `data-sort-method="none"` do not sort at all. Columns of ISO dates (2019,
+ *   2025-07, 2021-03-05) sort chronologically.
  * - tablesort makes sortable headers focusable and sorts on Enter; this adds
  *   Space, as for any other control; Material draws the sort icons, shown here
  *   faintly at rest and on focus too (not only on hover).
@@ -49,10 +50,52 @@
     return head && head.rows.length ? head.rows[head.rows.length - 1] : null;
   }
 
+  // ISO dates of any precision (2019, 2025-07, 2021-03-05) sort as text, so a year comes
+  // before the months in it. Left to guess, tablesort takes "2019" and "2025-07" for
+  // numbers and drops the month.
+  var ISO_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  var isoDateRegistered = false;
+
+  function registerIsoDate() {
+    if (isoDateRegistered) return;
+    isoDateRegistered = true;
+    window.Tablesort.extend("isodate", function (item) {
+      return ISO_DATE.test(item);
+    }, function (a, b) {
+      // tablesort's convention: positive when a comes first in ascending order.
+      return a === b ? 0 : (a < b ? 1 : -1);
+    });
+  }
+
+  function sortValue(cell) {
+    return (cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent).trim();
+  }
+
+  // A column without a data-sort-method whose values are all ISO dates, some with a month.
+  function isDateColumn(table, index) {
+    var values = [];
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        var cell = tr.cells[index];
+        var value = cell ? sortValue(cell) : "";
+        if (value) values.push(value);
+      });
+    });
+    return values.length > 0 &&
+      values.every(function (v) { return ISO_DATE.test(v); }) &&
+      values.some(function (v) { return v.indexOf("-") !== -1; });
+  }
+
   function makeSortable(table) {
     if (table.hasAttribute("data-sortable-ready") || typeof window.Tablesort !== "function") return;
     var row = headerRow(table);
     if (!row) return;
+    registerIsoDate();
+    Array.prototype.forEach.call(row.cells, function (th) {
+      if (!th.hasAttribute("data-sort-method") && isDateColumn(table, th.cellIndex)) {
+        th.setAttribute("data-sort-method", "isodate");
+      }
+    });
     new window.Tablesort(table);
     table.setAttribute("data-sortable-ready", "");
     Array.prototype.forEach.call(row.cells, function (th) {
