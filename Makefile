@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: build serve check test dictionary golden clean
+.PHONY: build serve check test dictionary golden vendor clean
 
 # Reinstall only when a requirements file changed.
 $(RUNTIME): requirements.txt
@@ -43,6 +43,13 @@ golden: $(DEV)
 ## dictionary: regenerate data/schemas/ and the data dictionary in CONTRIBUTING.md
 dictionary: $(RUNTIME)
 	$(BIN)/python -m generator contract
+
+## vendor: refresh the vendored tablesort files (after changing package.json)
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p docs/assets/javascripts/vendor
+	cp node_modules/tablesort/dist/tablesort.min.js node_modules/tablesort/dist/sorts/tablesort.number.min.js docs/assets/javascripts/vendor/
+	cp node_modules/tablesort/LICENCE docs/assets/javascripts/vendor/tablesort.LICENCE
 
 clean:
 	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts

@@ -141,11 +141,12 @@ def visits(desktop: Any, base_url: str, page_paths: list[str],
            artifacts: Path) -> dict[str, Visit]:
     """Every page loaded once in a fresh tab: its errors, requests and axe-core results."""
     found: dict[str, Visit] = {}
-    pending: list[tuple[Any, Visit]] = []
+    pending: list[tuple[Any, Visit, bool]] = []
 
-    def finish(tab: Any, visit: Visit) -> None:
+    def finish(tab: Any, visit: Visit, started: bool) -> None:
         try:
-            _finish_axe(tab, visit)
+            if started:
+                _finish_axe(tab, visit)
         except Exception as err:
             _axe_failed(visit, err)
         # By now the search worker has fetched its index; anything late shows up here.
@@ -156,19 +157,26 @@ def visits(desktop: Any, base_url: str, page_paths: list[str],
         for path in page_paths:
             visit = found[path] = Visit()
             tab = desktop.new_page()
-            pending.append((tab, visit))
             _watch(tab, visit)
-            tab.goto(base_url + path, wait_until="load")
+            started = False
             try:
-                _start_axe(tab)
+                tab.goto(base_url + path, wait_until="load")
             except Exception as err:
+                visit.failed_requests.append(f"page did not load: {err}")
                 _axe_failed(visit, err)
+            else:
+                try:
+                    _start_axe(tab)
+                    started = True
+                except Exception as err:
+                    _axe_failed(visit, err)
+            pending.append((tab, visit, started))
             while len(pending) >= IN_FLIGHT:
                 finish(*pending.pop(0))
         while pending:
             finish(*pending.pop(0))
     finally:
-        for tab, _ in pending:
+        for tab, _, _ in pending:
             tab.close()
     report = {path: {"violations": v.violations, "exempt_material_search": v.exempt}
               for path, v in found.items()}
