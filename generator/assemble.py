@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
+from .export import downloads
 from .models import (
     CERTAINTY_LABELS,
+    DATA_FILES,
     GROUP_LABELS,
     VERDICT_LABELS,
     Aspect,
@@ -53,6 +55,7 @@ class Badge:
     label: str
     description: str
     target: str
+    rank: int  # 1 = strongest evidence, so the column sorts by strength, not by name
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ class Table:
     rows: tuple[TableRow, ...]
     graded: bool = True  # rows carry a certainty, sources and review date
     filterable: bool = False  # long tables get a filter box (added by the page script)
+
+    @property
+    def downloads(self) -> dict[str, str]:
+        return downloads(self.data_file)
 
     @property
     def last_reviewed(self) -> dt.date | None:
@@ -139,6 +146,49 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One price range in a chart, positioned in the chart's own units."""
+
+    label: str
+    x: float
+    width: float
+    y: float
+    open_ended: bool
+    contradicted: bool
+    target: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of price ranges, drawn at build time as inline SVG."""
+
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    axis_y: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file as the Data page lists it."""
+
+    name: str
+    description: str
+    records: int
+    downloads: dict[str, str]
+
+
+@dataclass(frozen=True)
 class CertaintyLevel:
     badge: Badge
     anchor: str
@@ -156,6 +206,7 @@ class Dataset:
     glance: Table
     costs: Table
     course_costs: Table
+    charts: tuple[Chart, ...]
     evidence: Table
     legal: Table
     treatment_legal: Table
@@ -164,6 +215,7 @@ class Dataset:
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]
     certainty_levels: tuple[CertaintyLevel, ...]
+    files: tuple[DataFile, ...]
     row_count: int
     last_reviewed: dt.date | None
     oldest_reviewed: dt.date | None
@@ -179,7 +231,8 @@ def _records(rows: Rows, name: str) -> list[Row[Record]]:
 def badge(certainty: Certainty) -> Badge:
     label, description = CERTAINTY_LABELS[certainty]
     return Badge(certainty.value, label, description,
-                 f"methodology.md#certainty-{certainty.value}")
+                 f"methodology.md#certainty-{certainty.value}",
+                 list(Certainty).index(certainty) + 1)
 
 
 def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
@@ -282,19 +335,16 @@ def assemble(rows: Rows) -> Dataset:
 
     costs = _costs_table(b, cost_rows)
     evidence = _evidence_table(b, evidence_rows, register=True)
+    # Built before the sources view below, which reads the back-links these register.
+    overview = _overview_table(b, modality_rows, cost_rows)
+    glance = _glance_table(b, aspect_rows)
+    course_costs = _course_table(b, modality_rows, cost_rows)
+    legal = _legal_table(b, legal_rows)
+    treatment_legal = _treatment_table(b, treatment_rows)
+    mechanisms = _mechanism_table(b, mechanism_rows)
+    claims = _claim_table(b, claim_rows)
     modalities = tuple(
         _modality_view(b, r, cost_rows, evidence_rows) for r in modality_rows
-    )
-    dataset_tables = dict(
-        overview=_overview_table(b, modality_rows, cost_rows),
-        glance=_glance_table(b, aspect_rows),
-        costs=costs,
-        course_costs=_course_table(b, modality_rows, cost_rows),
-        evidence=evidence,
-        legal=_legal_table(b, legal_rows),
-        treatment_legal=_treatment_table(b, treatment_rows),
-        mechanisms=_mechanism_table(b, mechanism_rows),
-        claims=_claim_table(b, claim_rows),
     )
     comparisons = tuple(
         _comparison(b, first, second, cost_rows, evidence_rows, legal_rows)
@@ -326,10 +376,24 @@ def assemble(rows: Rows) -> Dataset:
             CertaintyLevel(badge(c), f"certainty-{c.value}", certainty_counts[c])
             for c in Certainty
         ),
+        files=tuple(
+            DataFile(name, (model.__doc__ or "").strip(), len(rows.get(name, ())),
+                     downloads(name))
+            for name, model in DATA_FILES.items()
+        ),
         row_count=sum(len(rs) for rs in rows.values()),
         last_reviewed=max(reviewed) if reviewed else None,
         oldest_reviewed=min(reviewed) if reviewed else None,
-        **dataset_tables,
+        overview=overview,
+        glance=glance,
+        costs=costs,
+        course_costs=course_costs,
+        charts=_charts(b, modality_rows, cost_rows),
+        evidence=evidence,
+        legal=legal,
+        treatment_legal=treatment_legal,
+        mechanisms=mechanisms,
+        claims=claims,
     )
 
 
@@ -400,6 +464,84 @@ def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
         numeric=(False, False, True, False),
         rows=tuple(out),
     )
+
+
+CHART_WIDTH = 640
+CHART_LEFT, CHART_RIGHT = 8.0, 628.0
+ROW_HEIGHT = 36
+
+
+def _charts(b: _Builder, modality_rows: list[Row[Modality]],
+            cost_rows: list[Row[Cost]]) -> tuple[Chart, ...]:
+    """One chart per unit: every price range, computed course prices included and labelled."""
+    ranges: dict[Unit, list[tuple[str, Decimal | None, Decimal | None, bool, bool, str]]] = {
+        unit: [] for unit in Unit
+    }
+    sessions = {m.record.id: m.record.course_sessions for m in modality_rows}
+    for index, r in enumerate(cost_rows, 1):
+        c = r.record
+        name = b.modalities[c.modality].name
+        contradicted = c.certainty is Certainty.CONTRADICTED
+        open_ended = c.high_usd is None or c.high_open
+        ranges[c.unit].append((f"{name}: {c.item}", c.low_usd, c.high_usd, open_ended,
+                               contradicted, f"costs.md#cost-{index}"))
+        n = sessions.get(c.modality)
+        if c.unit is Unit.SESSION and n is not None:
+            ranges[Unit.COURSE].append((
+                f"{name}: {n} × {c.item} (computed)",
+                c.low_usd * n if c.low_usd is not None else None,
+                c.high_usd * n if c.high_usd is not None else None,
+                open_ended, contradicted, f"costs.md#course-{index}",
+            ))
+    charts = []
+    for unit, items in ranges.items():
+        if not items:
+            continue
+        # An open range with no top figure still needs room to show it runs on.
+        top = _nice_ceiling(max(hi if hi is not None else (lo or Decimal(0)) * Decimal("1.25")
+                                for _, lo, hi, _, _, _ in items))
+        scale = (CHART_RIGHT - CHART_LEFT) / float(top)
+        bars = []
+        for row, (label, lo, hi, open_ended, contradicted, target) in enumerate(items):
+            start = float(lo or 0) * scale
+            end = float(hi) * scale if hi is not None else CHART_RIGHT - CHART_LEFT
+            bars.append(Bar(
+                label=f"{label}, {money(lo, hi, open_ended and hi is not None)}"
+                      + (" (contradicted)" if contradicted else ""),
+                x=round(CHART_LEFT + start, 1),
+                width=round(max(end - start, 2.0), 1),
+                y=row * ROW_HEIGHT,
+                open_ended=open_ended,
+                contradicted=contradicted,
+                target=target,
+            ))
+        step = top / 4
+        ticks = tuple(Tick(round(CHART_LEFT + float(step * i) * scale, 1), _usd(step * i))
+                      for i in range(5))
+        axis_y = len(items) * ROW_HEIGHT + 4
+        charts.append(Chart(
+            id=f"chart-{unit.value}",
+            title=f"Prices {UNIT_LABELS[unit]}, US dollars",
+            description=(f"{len(items)} price ranges {UNIT_LABELS[unit]}, from "
+                         f"{_usd(min(lo or Decimal(0) for _, lo, _, _, _, _ in items))} to "
+                         f"{_usd(top)} on the scale. Open-ended ranges run to the edge. "
+                         "The same figures are in the tables below."),
+            width=CHART_WIDTH,
+            height=axis_y + 24,
+            axis_y=axis_y,
+            bars=tuple(bars),
+            ticks=ticks,
+        ))
+    return tuple(charts)
+
+
+def _nice_ceiling(value: Decimal) -> Decimal:
+    """The next of 1, 2, 2.5, 5 x 10^n at or above `value`, so ticks read as round sums."""
+    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if magnitude * factor >= value:
+            return magnitude * factor
+    return magnitude * 10
 
 
 def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],

@@ -335,6 +335,13 @@ class Claim(Graded):
     finding: Text = Field(description="What the sources say.")
 
 
+def field_order(model: type[BaseModel]) -> list[str]:
+    """A model's fields in reading order: what the record states first, its grade last."""
+    names = list(model.model_fields)
+    last = [n for n in ("certainty", "sources", "reviewed") if n in names]
+    return [n for n in names if n not in last] + last
+
+
 # --- the files -------------------------------------------------------------------
 
 # Every data file, the model of one record in it, and its page in the site.

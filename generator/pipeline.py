@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Dataset, assemble
+from .export import export
 from .load import load_dir
 from .models import DATA_FILES
 from .problems import DataError, Problem
@@ -48,12 +49,13 @@ def dataset(data_dir: Path) -> Dataset:
 
 
 def generate(data_dir: Path) -> dict[str, bytes]:
-    """Every generated file under docs/, in memory: pages and copies of the data files."""
-    pages = render(dataset(data_dir))
+    """Every generated file under docs/, in memory: pages and the data downloads."""
+    checked = check(data_dir)
+    if checked.errors:
+        raise DataError(checked.errors)
+    pages = render(assemble(checked.rows))
     files = {path: text.encode("utf-8") for path, text in pages.items()}
-    for name in DATA_FILES:
-        # Published as they are, so every table can link to the file it comes from.
-        files[f"data/{name}"] = (data_dir / name).read_bytes()
+    files.update(export(checked.rows, data_dir))
     return files
 
 

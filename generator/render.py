@@ -105,6 +105,7 @@ def pages(data: Dataset) -> list[Page]:
         page("references.md", "references.md.j2", ("sources.yaml",)),
         page("glossary.md", "glossary.md.j2", ("glossary.yaml",)),
         page("methodology.md", "methodology.md.j2", tuple(DATA_FILES)),
+        page("data.md", "data.md.j2", tuple(DATA_FILES)),
     ]
     out += [
         page(m.page, "modality.md.j2",
