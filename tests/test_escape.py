@@ -30,9 +30,16 @@ CHARS = st.characters(exclude_categories=("Cs", "Co", "Cn", "Cc")) | st.sampled_
 TEXT = st.lists(st.sampled_from(PAYLOADS) | st.text(CHARS, max_size=8), max_size=8).map("".join)
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose !ENV tag (site_url) does not matter here."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
 def _site_markdown(tmp: Path) -> markdown.Markdown:
     """A Markdown converter with exactly the extensions and settings of mkdocs.yml."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=_ConfigLoader)
     names, configs = [], {}
     for entry in config["markdown_extensions"]:
         name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
