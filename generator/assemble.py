@@ -1,7 +1,7 @@
 """Stage 3, assemble: valid records -> one immutable Dataset of everything pages show.
 
-Joins, sorting, labels, derived figures and the citation back-links are worked out
-here, so templates only loop and print. Links are written as targets relative to
+Joins, sorting, labels, derived figures, pagination and the citation back-links are
+worked out here, so templates only loop and print. Links are targets relative to
 `docs/` ("references.md#src-x"); the render stage turns them into URLs per page.
 """
 
@@ -12,13 +12,12 @@ import itertools
 import string
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
+from .charts import Range, price_charts
 from .export import downloads
 from .models import (
-    CERTAINTY_LABELS,
     DATA_FILES,
     GROUP_LABELS,
     VERDICT_LABELS,
@@ -32,7 +31,6 @@ from .models import (
     LegalStatus,
     Mechanism,
     Modality,
-    Record,
     Source,
     Statement,
     Term,
@@ -40,261 +38,73 @@ from .models import (
     Unit,
 )
 from .validate import Row, Rows
+from .views import (
+    UNIT_LABELS,
+    Backlink,
+    Cell,
+    CertaintyLevel,
+    Cite,
+    Comparison,
+    DataFile,
+    Dataset,
+    ModalityView,
+    PagerLink,
+    SourceView,
+    Table,
+    TablePage,
+    TableRow,
+    badge,
+    money,
+    sort_key,
+)
 
-UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
+PAGE_ROWS = 1000  # rows per page: past this a table continues on further pages
+PROFILE_COSTS = 50  # price rows on a modality's profile; the costs page has them all
+BACKLINKS = 25  # back-links per source on the references page; the rest are counted
 
-
-# --- what pages show ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A certainty grade as a labelled link to its definition."""
-
-    value: str
-    label: str
-    description: str
-    target: str
-    rank: int  # 1 = strongest evidence, so the column sorts by strength, not by name
-
-
-@dataclass(frozen=True)
-class Cite:
-    """A citation: a short label linking to the source's entry on the references page."""
-
-    label: str
-    title: str
-    target: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: text, optionally a link, a sort key, and its own grade and sources."""
-
-    text: str
-    sort: str | None = None
-    target: str | None = None
-    badge: Badge | None = None
-    cites: tuple[Cite, ...] = ()
-
-
-@dataclass(frozen=True)
-class TableRow:
-    anchor: str
-    cells: tuple[Cell, ...]
-    badge: Badge | None = None
-    cites: tuple[Cite, ...] = ()
-    reviewed: dt.date | None = None
-    source: str = ""  # "data/costs.csv:12", so a reader can find the line to correct
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    data_file: str
-    columns: tuple[str, ...]
-    numeric: tuple[bool, ...]
-    rows: tuple[TableRow, ...]
-    graded: bool = True  # rows carry a certainty, sources and review date
-    filterable: bool = False  # long tables get a filter box (added by the page script)
-
-    @property
-    def downloads(self) -> dict[str, str]:
-        return downloads(self.data_file)
-
-    @property
-    def last_reviewed(self) -> dt.date | None:
-        dates = [r.reviewed for r in self.rows if r.reviewed]
-        return max(dates) if dates else None
-
-
-@dataclass(frozen=True)
-class Backlink:
-    text: str
-    target: str
-
-
-@dataclass(frozen=True)
-class SourceView:
-    source: Source
-    anchor: str
-    label: str
-    doi_url: str | None
-    cited_in: tuple[Backlink, ...]
-
-
-@dataclass(frozen=True)
-class ModalityView:
-    modality: Modality
-    page: str
-    group_label: str
-    badge: Badge
-    cites: tuple[Cite, ...]
-    profile: Table
-    doses: Table
-    costs: Table
-    evidence: Table
-
-
-@dataclass(frozen=True)
-class Comparison:
-    page: str
-    title: str
-    first: Modality
-    second: Modality
-    table: Table
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One price range in a chart, positioned in the chart's own units."""
-
-    label: str
-    x: float
-    width: float
-    y: float
-    open_ended: bool
-    contradicted: bool
-    target: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    x: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart of price ranges, drawn at build time as inline SVG."""
-
-    id: str
-    title: str
-    description: str
-    width: int
-    height: int
-    axis_y: float
-    bars: tuple[Bar, ...]
-    ticks: tuple[Tick, ...]
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A data file as the Data page lists it."""
-
-    name: str
-    description: str
-    records: int
-    downloads: dict[str, str]
-
-
-@dataclass(frozen=True)
-class CertaintyLevel:
-    badge: Badge
-    anchor: str
-    rows: int
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Everything the pages show, ready to print."""
-
-    glossary: tuple[Term, ...]
-    terms: dict[str, str]
-    modalities: tuple[ModalityView, ...]
-    overview: Table
-    glance: Table
-    costs: Table
-    course_costs: Table
-    charts: tuple[Chart, ...]
-    evidence: Table
-    legal: Table
-    treatment_legal: Table
-    mechanisms: Table
-    claims: Table
-    comparisons: tuple[Comparison, ...]
-    sources: tuple[SourceView, ...]
-    certainty_levels: tuple[CertaintyLevel, ...]
-    files: tuple[DataFile, ...]
-    row_count: int
-    last_reviewed: dt.date | None
-    oldest_reviewed: dt.date | None
-
-
-# --- building it ---------------------------------------------------------------------
-
-
-def _records(rows: Rows, name: str) -> list[Row[Record]]:
-    return list(rows.get(name, ()))
-
-
-def badge(certainty: Certainty) -> Badge:
-    label, description = CERTAINTY_LABELS[certainty]
-    return Badge(certainty.value, label, description,
-                 f"methodology.md#certainty-{certainty.value}",
-                 list(Certainty).index(certainty) + 1)
-
-
-def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
-    """'$400–$800', '$800–$1,200+', '$1,200+' (open-ended), 'up to $500', '$129'."""
-    plus = "+" if high_open else ""
-    if low is not None and high is not None:
-        return _usd(low) + plus if low == high else f"{_usd(low)}–{_usd(high)}{plus}"
-    if low is not None:
-        return f"{_usd(low)}+"
-    assert high is not None
-    return f"up to {_usd(high)}"
-
-
-def _usd(value: Decimal) -> str:
-    return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
-
-
-def _sort_key(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+COST_COLUMNS = ("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note")
+COST_NUMERIC = (False, False, True, False, False, False, False)
 
 
 class _Builder:
-    """Collects rows into tables and remembers which row cites which source."""
+    """Turns records into table rows with their citations and grades."""
 
     def __init__(self, rows: Rows) -> None:
-        sources = [cast(Source, r.record) for r in _records(rows, "sources.yaml")]
+        sources = [cast(Source, r.record) for r in rows.get("sources.yaml", ())]
         self.sources = {s.id: s for s in sources}
         self.labels = _source_labels(sources)
-        self.backlinks: dict[str, list[Backlink]] = defaultdict(list)
-        self.modalities = {
-            m.id: m for m in (cast(Modality, r.record) for r in _records(rows, "modalities.yaml"))
-        }
+        self.modalities = {m.id: m for m in (cast(Modality, r.record)
+                                             for r in rows.get("modalities.yaml", ()))}
+        self._cites: dict[str, Cite] = {}
 
-    def cites(self, ids: Iterable[str], backlink: Backlink | None = None) -> tuple[Cite, ...]:
-        out = []
-        for source_id in dict.fromkeys(ids):  # keep order, drop repeats
-            source = self.sources[source_id]
-            out.append(Cite(self.labels[source_id], source.title,
-                            f"references.md#src-{source_id}"))
-            if backlink is not None and backlink not in self.backlinks[source_id]:
-                self.backlinks[source_id].append(backlink)
-        return tuple(out)
+    def cites(self, ids: Iterable[str]) -> tuple[Cite, ...]:
+        return tuple(self._cite(source_id) for source_id in dict.fromkeys(ids))
 
-    def statement(self, s: Statement, backlink: Backlink | None) -> Cell:
-        return Cell(s.text, badge=badge(s.certainty), cites=self.cites(s.sources, backlink))
+    def _cite(self, source_id: str) -> Cite:
+        if source_id not in self._cites:  # one Cite per source: rows share them
+            self._cites[source_id] = Cite(source_id, self.labels[source_id],
+                                          self.sources[source_id].title,
+                                          f"references.md#src-{source_id}")
+        return self._cites[source_id]
 
-    def row(self, page: str, anchor: str, label: str, row: Row[Any], cells: Sequence[Cell],
+    def statement(self, s: Statement) -> Cell:
+        return Cell(s.text, badge=badge(s.certainty), cites=self.cites(s.sources))
+
+    def row(self, anchor: str, label: str, row: Row[Any], cells: Sequence[Cell],
             sources: Iterable[str], certainty: Certainty | None,
-            reviewed: dt.date | None, register: bool = True) -> TableRow:
-        link = Backlink(label, f"{page}#{anchor}") if register else None
+            reviewed: dt.date | None) -> TableRow:
         return TableRow(
             anchor=anchor,
             cells=tuple(cells),
+            label=label,
             badge=badge(certainty) if certainty else None,
-            cites=self.cites(sources, link),
+            cites=self.cites(sources),
             reviewed=reviewed,
             source=f"{row.path}:{row.line}",
         )
 
     def modality_cell(self, modality_id: str) -> Cell:
-        return Cell(self.modalities[modality_id].name,
-                    target=f"modalities/{modality_id}.md")
+        return Cell(self.modalities[modality_id].name, target=f"modalities/{modality_id}.md")
 
 
 def _source_labels(sources: Sequence[Source]) -> dict[str, str]:
@@ -319,59 +129,84 @@ def _source_labels(sources: Sequence[Source]) -> dict[str, str]:
     return labels
 
 
+def _typed(rows: Rows, name: str) -> list[Row[Any]]:
+    return list(rows.get(name, ()))
+
+
 def assemble(rows: Rows) -> Dataset:
     """Join and derive everything the pages need from validated rows."""
     b = _Builder(rows)
-    modality_rows = [cast(Row[Modality], r) for r in _records(rows, "modalities.yaml")]
-    cost_rows = [cast(Row[Cost], r) for r in _records(rows, "costs.csv")]
-    evidence_rows = [cast(Row[Evidence], r) for r in _records(rows, "evidence.yaml")]
-    legal_rows = [cast(Row[LegalStatus], r) for r in _records(rows, "legal.csv")]
-    treatment_rows = [cast(Row[TreatmentLegal], r) for r in _records(rows, "legal-treatment.csv")]
-    mechanism_rows = [cast(Row[Mechanism], r) for r in _records(rows, "mechanisms.yaml")]
-    claim_rows = [cast(Row[Claim], r) for r in _records(rows, "claims.yaml")]
-    aspect_rows = [cast(Row[Aspect], r) for r in _records(rows, "aspects.yaml")]
-    glossary = tuple(sorted((cast(Term, r.record) for r in _records(rows, "glossary.yaml")),
+    modality_rows: list[Row[Modality]] = _typed(rows, "modalities.yaml")
+    cost_rows: list[Row[Cost]] = _typed(rows, "costs.csv")
+    evidence_rows: list[Row[Evidence]] = _typed(rows, "evidence.yaml")
+    treatment_rows: list[Row[TreatmentLegal]] = _typed(rows, "legal-treatment.csv")
+    glossary = tuple(sorted((cast(Term, r.record) for r in rows.get("glossary.yaml", ())),
                             key=lambda t: t.term.lower()))
 
-    costs = _costs_table(b, cost_rows)
-    evidence = _evidence_table(b, evidence_rows, register=True)
-    # Built before the sources view below, which reads the back-links these register.
-    overview = _overview_table(b, modality_rows, cost_rows)
-    glance = _glance_table(b, aspect_rows)
-    course_costs = _course_table(b, modality_rows, cost_rows)
-    legal = _legal_table(b, legal_rows)
+    costs = paginate(_costs_table(b, cost_rows), "costs.md")
+    evidence = paginate(_evidence_table(b, evidence_rows), "evidence.md")
+    legal = paginate(_legal_table(b, _typed(rows, "legal.csv")), "legal.md")
+    mechanisms = paginate(_mechanism_table(b, _typed(rows, "mechanisms.yaml")), "mechanisms.md")
+    claims = paginate(_claim_table(b, _typed(rows, "claims.yaml")), "claims.md")
+    glance = _glance_table(b, _typed(rows, "aspects.yaml"))
     treatment_legal = _treatment_table(b, treatment_rows)
-    mechanisms = _mechanism_table(b, mechanism_rows)
-    claims = _claim_table(b, claim_rows)
-    modalities = tuple(
-        _modality_view(b, r, cost_rows, evidence_rows) for r in modality_rows
-    )
+    course_costs = _course_table(b, modality_rows, cost_rows)
+    modalities = tuple(_modality_view(b, r, cost_rows, evidence_rows) for r in modality_rows)
     comparisons = tuple(
-        _comparison(b, first, second, cost_rows, evidence_rows, legal_rows)
-        for first, second in itertools.combinations([r.record for r in modality_rows], 2)
+        _comparison(b, one.record, two.record, cost_rows, evidence_rows, treatment_rows)
+        for one, two in itertools.combinations(modality_rows, 2)
     )
-    graded = [r.record for rs in rows.values() for r in rs if isinstance(r.record, Graded)]
+
+    # Back-links come from where rows actually landed, so they follow pagination.
+    placed: list[tuple[str, Table]] = [("index.md", glance), ("legal.md", treatment_legal)]
+    for pages in (costs, evidence, legal, mechanisms, claims):
+        placed += [(p.path, p.table) for p in pages]
+    placed += [(m.page, m.doses) for m in modalities]
+    backlinks = _backlinks(placed)
+    for m in modalities:  # a profile's summary cites the modality's own sources
+        for cite in m.cites:
+            backlinks[cite.source_id].append(Backlink(f"Modality: {m.modality.name}",
+                                                      f"{m.page}#summary"))
+
+    row_page = {row.anchor: p.path for p in costs for row in p.table.rows}
+    charts = price_charts(
+        b.modalities,
+        [(f"{row_page[f'cost-{i}']}#cost-{i}", r.record) for i, r in enumerate(cost_rows, 1)],
+        _course_ranges(course_costs, modality_rows, cost_rows),
+    )
     reviewed = [d for rs in rows.values() for r in rs
                 if (d := getattr(r.record, "reviewed", None)) is not None]
     certainty_counts: dict[Certainty, int] = defaultdict(int)
-    for record in graded:
-        certainty_counts[record.certainty] += 1
-    sources = tuple(
-        SourceView(
-            source=s,
-            anchor=f"src-{s.id}",
-            label=b.labels[s.id],
-            doi_url=f"https://doi.org/{s.doi}" if s.doi else None,
-            cited_in=tuple(b.backlinks.get(s.id, ())),
-        )
-        for s in sorted(b.sources.values(), key=lambda s: b.labels[s.id].lower())
-    )
+    for rs in rows.values():
+        for r in rs:
+            if isinstance(r.record, Graded):
+                certainty_counts[r.record.certainty] += 1
     return Dataset(
         glossary=glossary,
         terms={t.term: t.definition for t in glossary},
         modalities=modalities,
+        overview=_overview_table(b, modality_rows, cost_rows),
+        glance=glance,
+        costs=costs,
+        course_costs=course_costs,
+        charts=charts,
+        evidence=evidence,
+        legal=legal,
+        treatment_legal=treatment_legal,
+        mechanisms=mechanisms,
+        claims=claims,
         comparisons=comparisons,
-        sources=sources,
+        sources=tuple(
+            SourceView(
+                source=s,
+                anchor=f"src-{s.id}",
+                label=b.labels[s.id],
+                doi_url=f"https://doi.org/{s.doi}" if s.doi else None,
+                cited_in=tuple(backlinks[s.id][:BACKLINKS]),
+                more=max(0, len(backlinks[s.id]) - BACKLINKS),
+            )
+            for s in sorted(b.sources.values(), key=lambda s: b.labels[s.id].lower())
+        ),
         certainty_levels=tuple(
             CertaintyLevel(badge(c), f"certainty-{c.value}", certainty_counts[c])
             for c in Certainty
@@ -381,20 +216,36 @@ def assemble(rows: Rows) -> Dataset:
                      downloads(name))
             for name, model in DATA_FILES.items()
         ),
+        counts={name: len(rows.get(name, ())) for name in DATA_FILES},
         row_count=sum(len(rs) for rs in rows.values()),
         last_reviewed=max(reviewed) if reviewed else None,
         oldest_reviewed=min(reviewed) if reviewed else None,
-        overview=overview,
-        glance=glance,
-        costs=costs,
-        course_costs=course_costs,
-        charts=_charts(b, modality_rows, cost_rows),
-        evidence=evidence,
-        legal=legal,
-        treatment_legal=treatment_legal,
-        mechanisms=mechanisms,
-        claims=claims,
     )
+
+
+def paginate(table: Table, path: str, size: int | None = None) -> tuple[TablePage, ...]:
+    """Split a table into pages of at most `size` rows: path, then path-stem/page-N.md."""
+    size = size or PAGE_ROWS
+    chunks = [table.rows[i:i + size] for i in range(0, len(table.rows), size)] or [()]
+    stem = path.removesuffix(".md")
+    paths = [path] + [f"{stem}/page-{n}.md" for n in range(2, len(chunks) + 1)]
+    starts = list(itertools.accumulate([0] + [len(c) for c in chunks]))
+    pager = tuple(PagerLink(n, p, starts[n - 1] + 1, starts[n])
+                  for n, p in enumerate(paths, 1))
+    return tuple(
+        TablePage(p, n, Table(table.caption, table.data_file, table.columns, table.numeric,
+                              chunk, table.graded, table.filterable),
+                  pager if len(chunks) > 1 else ())
+        for n, (p, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
+    )
+
+
+def _backlinks(placed: list[tuple[str, Table]]) -> dict[str, list[Backlink]]:
+    found: dict[str, dict[Backlink, None]] = defaultdict(dict)  # ordered, without repeats
+    for page, table in placed:
+        for row, cite in table.cites():
+            found[cite.source_id][Backlink(row.label, f"{page}#{row.anchor}")] = None
+    return defaultdict(list, {k: list(v) for k, v in found.items()})
 
 
 # --- the tables ----------------------------------------------------------------------
@@ -406,59 +257,69 @@ def _costs_table(b: _Builder, cost_rows: list[Row[Cost]]) -> Table:
     return Table(
         caption="Price facts in US dollars, as listed by clinics, directories and reports",
         data_file="costs.csv",
-        columns=("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note"),
-        numeric=(False, False, True, False, False, False, False),
-        rows=tuple(_cost_row(b, "costs.md", index, r) for index, r in ordered),
+        columns=COST_COLUMNS,
+        numeric=COST_NUMERIC,
+        rows=tuple(_cost_row(b, index, r) for index, r in ordered),
     )
 
 
-def _cost_row(b: _Builder, page: str, index: int, r: Row[Cost], register: bool = True
-              ) -> TableRow:
+def _cost_row(b: _Builder, index: int, r: Row[Cost]) -> TableRow:
     c = r.record
     return b.row(
-        page, f"cost-{index}", f"Costs: {b.modalities[c.modality].name}, {c.item}", r,
+        f"cost-{index}", f"Costs: {b.modalities[c.modality].name}, {c.item}", r,
         [
             b.modality_cell(c.modality),
             Cell(c.item),
             Cell(money(c.low_usd, c.high_usd, c.high_open),
-                 sort=_sort_key(c.low_usd or c.high_usd)),
+                 sort=sort_key(c.low_usd or c.high_usd)),
             Cell(UNIT_LABELS[c.unit]),
             Cell(c.region),
             Cell(c.as_of, sort=c.as_of),
             Cell(c.note or ""),
         ],
-        c.sources, c.certainty, c.reviewed, register,
+        c.sources, c.certainty, c.reviewed,
     )
+
+
+def _session_range(modality_id: str, cost_rows: list[Row[Cost]]
+                   ) -> tuple[Decimal | None, Decimal | None, bool, list[Cost]]:
+    """Lowest and highest per-session price over every listing that is not contradicted."""
+    listed = [c.record for c in cost_rows if c.record.modality == modality_id
+              and c.record.unit is Unit.SESSION
+              and c.record.certainty is not Certainty.CONTRADICTED]
+    lows = [c.low_usd for c in listed if c.low_usd is not None]
+    highs = [c.high_usd for c in listed if c.high_usd is not None]
+    open_ended = any(c.high_usd is None or c.high_open for c in listed)
+    return (min(lows) if lows else None, None if open_ended or not highs else max(highs),
+            open_ended, listed)
 
 
 def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
                   cost_rows: list[Row[Cost]]) -> Table:
-    """Typical course cost = sessions in a course x each per-session listing (computed)."""
+    """Typical course = sessions in a course x the range of per-session prices (computed)."""
     out = []
-    for mr in modality_rows:
-        m = mr.record
-        if m.course_sessions is None:
+    for r in modality_rows:
+        m = r.record
+        low, high, _, listed = _session_range(m.id, cost_rows)
+        if m.course_sessions is None or not listed:
             continue
-        for index, r in enumerate(cost_rows, 1):
-            c = r.record
-            if c.modality != m.id or c.unit is not Unit.SESSION:
-                continue
-            n = m.course_sessions
-            low = c.low_usd * n if c.low_usd is not None else None
-            high = c.high_usd * n if c.high_usd is not None else None
-            out.append(b.row(
-                "costs.md", f"course-{index}", f"Costs: computed course, {c.item}", r,
-                [
-                    b.modality_cell(m.id),
-                    Cell(f"{n} sessions × {c.item}"),
-                    Cell(money(low, high, c.high_open), sort=_sort_key(low or high)),
-                    Cell(f"computed from {money(c.low_usd, c.high_usd, c.high_open)} per session"),
-                ],
-                [*m.sources, *c.sources], c.certainty, c.reviewed, register=False,
-            ))
+        n = m.course_sessions
+        out.append(b.row(
+            f"course-{m.id}", f"Costs: computed course, {m.name}", r,
+            [
+                b.modality_cell(m.id),
+                Cell(f"{n} sessions"),
+                Cell(money(low * n if low is not None else None,
+                           high * n if high is not None else None),
+                     sort=sort_key(low * n if low is not None else None)),
+                Cell(f"computed: {n} × {money(low, high)} per session, the range of "
+                     f"{len(listed)} per-session listings that are not contradicted"),
+            ],
+            [*m.sources, *(s for c in listed for s in c.sources)], m.certainty, m.reviewed,
+        ))
     return Table(
-        caption="Typical course cost, computed: sessions in a typical course times each "
-                "per-session price",
+        caption="Typical course cost, computed: sessions in a typical course times the range "
+                "of per-session prices",
         data_file="costs.csv",
         columns=("Modality", "Course", "Computed price (USD)", "How"),
         numeric=(False, False, True, False),
@@ -466,82 +327,22 @@ def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
     )
 
 
-CHART_WIDTH = 640
-CHART_LEFT, CHART_RIGHT = 8.0, 628.0
-ROW_HEIGHT = 36
-
-
-def _charts(b: _Builder, modality_rows: list[Row[Modality]],
-            cost_rows: list[Row[Cost]]) -> tuple[Chart, ...]:
-    """One chart per unit: every price range, computed course prices included and labelled."""
-    ranges: dict[Unit, list[tuple[str, Decimal | None, Decimal | None, bool, bool, str]]] = {
-        unit: [] for unit in Unit
-    }
-    sessions = {m.record.id: m.record.course_sessions for m in modality_rows}
-    for index, r in enumerate(cost_rows, 1):
-        c = r.record
-        name = b.modalities[c.modality].name
-        contradicted = c.certainty is Certainty.CONTRADICTED
-        open_ended = c.high_usd is None or c.high_open
-        ranges[c.unit].append((f"{name}: {c.item}", c.low_usd, c.high_usd, open_ended,
-                               contradicted, f"costs.md#cost-{index}"))
-        n = sessions.get(c.modality)
-        if c.unit is Unit.SESSION and n is not None:
-            ranges[Unit.COURSE].append((
-                f"{name}: {n} × {c.item} (computed)",
-                c.low_usd * n if c.low_usd is not None else None,
-                c.high_usd * n if c.high_usd is not None else None,
-                open_ended, contradicted, f"costs.md#course-{index}",
-            ))
-    charts = []
-    for unit, items in ranges.items():
-        if not items:
+def _course_ranges(table: Table, modality_rows: list[Row[Modality]],
+                   cost_rows: list[Row[Cost]]) -> list[Range]:
+    """Each computed course cost as a range for the course chart."""
+    anchors = {row.anchor for row in table.rows}
+    out = []
+    for r in modality_rows:
+        m = r.record
+        if f"course-{m.id}" not in anchors or m.course_sessions is None:
             continue
-        # An open range with no top figure still needs room to show it runs on.
-        top = _nice_ceiling(max(hi if hi is not None else (lo or Decimal(0)) * Decimal("1.25")
-                                for _, lo, hi, _, _, _ in items))
-        scale = (CHART_RIGHT - CHART_LEFT) / float(top)
-        bars = []
-        for row, (label, lo, hi, open_ended, contradicted, target) in enumerate(items):
-            start = float(lo or 0) * scale
-            end = float(hi) * scale if hi is not None else CHART_RIGHT - CHART_LEFT
-            bars.append(Bar(
-                label=f"{label}, {money(lo, hi, open_ended and hi is not None)}"
-                      + (" (contradicted)" if contradicted else ""),
-                x=round(CHART_LEFT + start, 1),
-                width=round(max(end - start, 2.0), 1),
-                y=row * ROW_HEIGHT,
-                open_ended=open_ended,
-                contradicted=contradicted,
-                target=target,
-            ))
-        step = top / 4
-        ticks = tuple(Tick(round(CHART_LEFT + float(step * i) * scale, 1), _usd(step * i))
-                      for i in range(5))
-        axis_y = len(items) * ROW_HEIGHT + 4
-        charts.append(Chart(
-            id=f"chart-{unit.value}",
-            title=f"Prices {UNIT_LABELS[unit]}, US dollars",
-            description=(f"{len(items)} price ranges {UNIT_LABELS[unit]}, from "
-                         f"{_usd(min(lo or Decimal(0) for _, lo, _, _, _, _ in items))} to "
-                         f"{_usd(top)} on the scale. Open-ended ranges run to the edge. "
-                         "The same figures are in the tables below."),
-            width=CHART_WIDTH,
-            height=axis_y + 24,
-            axis_y=axis_y,
-            bars=tuple(bars),
-            ticks=ticks,
-        ))
-    return tuple(charts)
-
-
-def _nice_ceiling(value: Decimal) -> Decimal:
-    """The next of 1, 2, 2.5, 5 x 10^n at or above `value`, so ticks read as round sums."""
-    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
-    for factor in (1, 2, Decimal("2.5"), 5, 10):
-        if magnitude * factor >= value:
-            return magnitude * factor
-    return magnitude * 10
+        low, high, open_ended, _ = _session_range(m.id, cost_rows)
+        n = m.course_sessions
+        out.append(Range(f"{m.name}: {n} sessions (computed)",
+                         low * n if low is not None else None,
+                         high * n if high is not None else None,
+                         open_ended, False, f"costs.md#course-{m.id}"))
+    return out
 
 
 def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
@@ -549,17 +350,10 @@ def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
     out = []
     for r in modality_rows:
         m = r.record
-        listed = [c.record for c in cost_rows if c.record.modality == m.id
-                  and c.record.unit is Unit.SESSION
-                  and c.record.certainty is not Certainty.CONTRADICTED]
-        lows = [c.low_usd for c in listed if c.low_usd is not None]
-        highs = [c.high_usd for c in listed if c.high_usd is not None]
-        open_ended = any(c.high_usd is None or c.high_open for c in listed)
-        low = min(lows) if lows else None
-        high = None if open_ended or not highs else max(highs)
+        low, high, _, _ = _session_range(m.id, cost_rows)
         price = money(low, high) if (low is not None or high is not None) else "no listing"
         out.append(b.row(
-            "index.md", f"modality-{m.id}", m.name, r,
+            f"modality-{m.id}", m.name, r,
             [
                 b.modality_cell(m.id),
                 Cell(GROUP_LABELS[m.group]),
@@ -567,9 +361,9 @@ def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
                 Cell(m.bioavailability),
                 Cell(m.onset),
                 Cell(m.supervision),
-                Cell(price, sort=_sort_key(low)),
+                Cell(price, sort=sort_key(low)),
             ],
-            m.sources, m.certainty, m.reviewed, register=False,
+            m.sources, m.certainty, m.reviewed,
         ))
     return Table(
         caption="The modalities at a glance; session prices span every listing that is not "
@@ -583,47 +377,44 @@ def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
 
 
 def _glance_table(b: _Builder, aspect_rows: list[Row[Aspect]]) -> Table:
-    out = []
-    for r in aspect_rows:
-        a = r.record
-        link = Backlink(f"At a glance: {a.aspect}", f"index.md#aspect-{a.id}")
-        out.append(TableRow(
-            anchor=f"aspect-{a.id}",
-            cells=(Cell(a.aspect), b.statement(a.full_infusion, link),
-                   b.statement(a.microdosing, link)),
-            reviewed=a.reviewed,
-            source=f"{r.path}:{r.line}",
-        ))
     return Table(
         caption="The article's comparison, each cell graded against the sources",
         data_file="aspects.yaml",
         columns=("Aspect", GROUP_LABELS[Group.FULL_INFUSION], GROUP_LABELS[Group.MICRODOSING]),
         numeric=(False, False, False),
-        rows=tuple(out),
+        rows=tuple(
+            TableRow(
+                anchor=f"aspect-{r.record.id}",
+                cells=(Cell(r.record.aspect), b.statement(r.record.full_infusion),
+                       b.statement(r.record.microdosing)),
+                label=f"At a glance: {r.record.aspect}",
+                reviewed=r.record.reviewed,
+                source=f"{r.path}:{r.line}",
+            )
+            for r in aspect_rows
+        ),
         graded=False,
     )
 
 
-def _evidence_table(b: _Builder, evidence_rows: list[Row[Evidence]], register: bool,
+def _evidence_table(b: _Builder, evidence_rows: list[Row[Evidence]],
                     only: str | None = None) -> Table:
     out = []
     for r in evidence_rows:
         e = r.record
         if only is not None and e.modality != only:
             continue
-        studies = b.cites(e.studies)
         out.append(b.row(
-            "evidence.md", f"evidence-{e.modality}", f"Evidence: {b.modalities[e.modality].name}",
-            r,
+            f"evidence-{e.modality}", f"Evidence: {b.modalities[e.modality].name}", r,
             [
                 b.modality_cell(e.modality),
-                Cell(e.evidence_base, cites=studies),
+                Cell(e.evidence_base, cites=b.cites(e.studies)),
                 Cell(e.effects),
                 Cell(e.common_uses),
                 Cell(e.risks),
                 Cell(e.note or ""),
             ],
-            [*e.sources, *e.studies], e.certainty, e.reviewed, register,
+            [*e.sources, *e.studies], e.certainty, e.reviewed,
         ))
     return Table(
         caption="The evidence behind each modality, with its landmark studies",
@@ -638,99 +429,92 @@ def _evidence_table(b: _Builder, evidence_rows: list[Row[Evidence]], register: b
 def _legal_table(b: _Builder, legal_rows: list[Row[LegalStatus]]) -> Table:
     ordered = sorted(enumerate(legal_rows, 1),
                      key=lambda p: (p[1].record.substance.value, p[1].record.jurisdiction))
-    out = []
-    for index, r in ordered:
-        s = r.record
-        out.append(b.row(
-            "legal.md", f"legal-{index}", f"Legal status: {s.jurisdiction}, {s.substance.value}",
-            r,
-            [
-                Cell(s.jurisdiction),
-                Cell(s.substance.value),
-                Cell(s.status),
-                Cell(s.since or "", sort=s.since or ""),
-                Cell(s.note or ""),
-            ],
-            s.sources, s.certainty, s.reviewed,
-        ))
     return Table(
         caption="Legal and regulatory status of ketamine and esketamine by jurisdiction",
         data_file="legal.csv",
         columns=("Jurisdiction", "Substance", "Status", "Since", "Note"),
         numeric=(False,) * 5,
-        rows=tuple(out),
+        rows=tuple(
+            b.row(
+                f"legal-{index}",
+                f"Legal status: {r.record.jurisdiction}, {r.record.substance.value}", r,
+                [
+                    Cell(r.record.jurisdiction),
+                    Cell(r.record.substance.value),
+                    Cell(r.record.status),
+                    Cell(r.record.since or "", sort=r.record.since or ""),
+                    Cell(r.record.note or ""),
+                ],
+                r.record.sources, r.record.certainty, r.record.reviewed,
+            )
+            for index, r in ordered
+        ),
         filterable=True,
     )
 
 
 def _treatment_table(b: _Builder, treatment_rows: list[Row[TreatmentLegal]]) -> Table:
-    out = []
-    for r in treatment_rows:
-        t = r.record
-        out.append(b.row(
-            "legal.md", f"treatment-{t.group.value}", f"Legal status: {GROUP_LABELS[t.group]}", r,
-            [
-                Cell(GROUP_LABELS[t.group]),
-                Cell(t.legal_status),
-                Cell(t.supervision_required),
-                Cell(t.quality_control),
-                Cell(t.typical_conditions),
-                Cell(t.note or ""),
-            ],
-            t.sources, t.certainty, t.reviewed,
-        ))
     return Table(
         caption="The article's legal comparison by type of treatment, as checked",
         data_file="legal-treatment.csv",
         columns=("Treatment", "Legal status", "Supervision required", "Quality control",
                  "Typical conditions", "Note"),
         numeric=(False,) * 6,
-        rows=tuple(out),
+        rows=tuple(
+            b.row(
+                f"treatment-{t.group.value}", f"Legal status: {GROUP_LABELS[t.group]}", r,
+                [
+                    Cell(GROUP_LABELS[t.group]),
+                    Cell(t.legal_status),
+                    Cell(t.supervision_required),
+                    Cell(t.quality_control),
+                    Cell(t.typical_conditions),
+                    Cell(t.note or ""),
+                ],
+                t.sources, t.certainty, t.reviewed,
+            )
+            for r in treatment_rows
+            for t in [r.record]
+        ),
     )
 
 
 def _mechanism_table(b: _Builder, mechanism_rows: list[Row[Mechanism]]) -> Table:
-    out = []
-    for r in mechanism_rows:
-        m = r.record
-        out.append(b.row(
-            "mechanisms.md", f"mechanism-{m.id}", f"Mechanisms: {m.action}", r,
-            [
-                Cell(m.action),
-                Cell(", ".join(m.receptors)),
-                Cell(m.effect),
-                Cell(m.potential_benefits),
-                Cell(m.dose_context),
-                Cell(m.finding),
-            ],
-            m.sources, m.certainty, m.reviewed,
-        ))
     return Table(
         caption="Proposed biological actions, graded by the strongest evidence found",
         data_file="mechanisms.yaml",
         columns=("Action", "Receptors", "Effect claimed", "Benefits claimed", "Dose context",
                  "What the sources say"),
         numeric=(False,) * 6,
-        rows=tuple(out),
+        rows=tuple(
+            b.row(
+                f"mechanism-{m.id}", f"Mechanisms: {m.action}", r,
+                [Cell(m.action), Cell(", ".join(m.receptors)), Cell(m.effect),
+                 Cell(m.potential_benefits), Cell(m.dose_context), Cell(m.finding)],
+                m.sources, m.certainty, m.reviewed,
+            )
+            for r in mechanism_rows
+            for m in [r.record]
+        ),
     )
 
 
 def _claim_table(b: _Builder, claim_rows: list[Row[Claim]]) -> Table:
-    out = []
-    for r in claim_rows:
-        c = r.record
-        out.append(b.row(
-            "claims.md", f"claim-{c.id}", f"Claims: {c.claim}", r,
-            [Cell(c.claim), Cell(VERDICT_LABELS[c.verdict], sort=c.verdict.value),
-             Cell(c.finding)],
-            c.sources, c.certainty, c.reviewed,
-        ))
     return Table(
         caption="Each checked claim of the article, its verdict and what the sources say",
         data_file="claims.yaml",
         columns=("Claim in the article", "Verdict", "What the sources say"),
         numeric=(False, False, False),
-        rows=tuple(out),
+        rows=tuple(
+            b.row(
+                f"claim-{c.id}", f"Claims: {c.claim}", r,
+                [Cell(c.claim), Cell(VERDICT_LABELS[c.verdict], sort=c.verdict.value),
+                 Cell(c.finding)],
+                c.sources, c.certainty, c.reviewed,
+            )
+            for r in claim_rows
+            for c in [r.record]
+        ),
     )
 
 
@@ -741,8 +525,7 @@ def _modality_view(b: _Builder, r: Row[Modality], cost_rows: list[Row[Cost]],
                    evidence_rows: list[Row[Evidence]]) -> ModalityView:
     m = r.record
     page = f"modalities/{m.id}.md"
-    link = Backlink(f"Modality: {m.name}", f"{page}#summary")
-    cites = b.cites(m.sources, link)
+    cites = b.cites(m.sources)
     facts = [
         ("Family", GROUP_LABELS[m.group]), ("Route", m.route), ("Setting", m.setting),
         ("Supervision", m.supervision), ("Onset", m.onset), ("Duration", m.duration),
@@ -762,73 +545,79 @@ def _modality_view(b: _Builder, r: Row[Modality], cost_rows: list[Row[Cost]],
             for index, (k, v) in enumerate(facts, 1)
         ),
     )
-    dose_link = Backlink(f"Doses: {m.name}", f"{page}#doses")
     doses = Table(
         caption=f"Doses of {m.name} as the sources state them (not dosing advice)",
         data_file="modalities.yaml",
         columns=("What the sources state",),
         numeric=(False,),
         rows=tuple(
-            TableRow(anchor=f"dose-{index}", cells=(Cell(d.text),), badge=badge(d.certainty),
-                     cites=b.cites(d.sources, dose_link), reviewed=m.reviewed,
+            TableRow(anchor=f"dose-{index}", cells=(Cell(d.text),), label=f"Doses: {m.name}",
+                     badge=badge(d.certainty), cites=b.cites(d.sources), reviewed=m.reviewed,
                      source=f"{r.path}:{r.line}")
             for index, d in enumerate(m.doses, 1)
         ),
     )
+    own_costs = [(i, cr) for i, cr in enumerate(cost_rows, 1) if cr.record.modality == m.id]
     costs = Table(
         caption=f"Price facts for {m.name}, US dollars",
         data_file="costs.csv",
-        columns=("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note"),
-        numeric=(False, False, True, False, False, False, False),
-        rows=tuple(_cost_row(b, page, index, cr, register=False)
-                   for index, cr in enumerate(cost_rows, 1) if cr.record.modality == m.id),
+        columns=COST_COLUMNS,
+        numeric=COST_NUMERIC,
+        rows=tuple(_cost_row(b, i, cr) for i, cr in own_costs[:PROFILE_COSTS]),
     )
-    evidence = _evidence_table(b, evidence_rows, register=False, only=m.id)
     return ModalityView(m, page, GROUP_LABELS[m.group], badge(m.certainty), cites, profile,
-                        doses, costs, evidence)
+                        doses, costs, len(own_costs), _evidence_table(b, evidence_rows, m.id))
 
 
-def _comparison(b: _Builder, first: Record, second: Record, cost_rows: list[Row[Cost]],
-                evidence_rows: list[Row[Evidence]], legal_rows: list[Row[LegalStatus]]
+def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[Cost]],
+                evidence_rows: list[Row[Evidence]], treatment_rows: list[Row[TreatmentLegal]]
                 ) -> Comparison:
-    one, two = cast(Modality, first), cast(Modality, second)
+    evidence = {e.record.modality: e.record for e in evidence_rows}
+    treatment = {t.record.group: t.record for t in treatment_rows}
+
+    def cost(m: Modality) -> Cell:
+        parts, sources = [], []
+        for unit in Unit:
+            listed = [c.record for c in cost_rows
+                      if c.record.modality == m.id and c.record.unit is unit]
+            if not listed:
+                continue
+            lows = [c.low_usd for c in listed if c.low_usd is not None]
+            highs = [c.high_usd for c in listed if c.high_usd is not None]
+            open_ended = any(c.high_usd is None or c.high_open for c in listed)
+            shown = money(min(lows) if lows else None,
+                          None if open_ended or not highs else max(highs))
+            count = f"{len(listed)} listing{'s' if len(listed) != 1 else ''}"
+            parts.append(f"{shown} {UNIT_LABELS[unit]} ({count})")
+            sources += [s for c in listed for s in c.sources]
+        return Cell("; ".join(parts) or "no price listed", cites=b.cites(sources))
 
     def side(m: Modality, aspect: str) -> Cell:
-        cites = b.cites(m.sources)
+        e = evidence.get(m.id)
+        t = treatment.get(m.group)
         if aspect == "cost":
-            listed = [c.record for c in cost_rows if c.record.modality == m.id]
-            text = "; ".join(f"{money(c.low_usd, c.high_usd, c.high_open)} {UNIT_LABELS[c.unit]} "
-                             f"({c.item})"
-                             for c in listed) or "no price listed"
-            return Cell(text, cites=b.cites(s for c in listed for s in c.sources))
+            return cost(m)
+        if aspect == "legal":
+            return (Cell(t.legal_status, badge=badge(t.certainty), cites=b.cites(t.sources))
+                    if t else Cell("no record"))
         if aspect == "evidence":
-            found = [e.record for e in evidence_rows if e.record.modality == m.id]
-            if not found:
-                return Cell("no evidence record")
-            e = found[0]
-            return Cell(e.evidence_base, badge=badge(e.certainty),
-                        cites=b.cites([*e.sources, *e.studies]))
+            return (Cell(e.evidence_base, badge=badge(e.certainty),
+                         cites=b.cites([*e.sources, *e.studies])) if e else Cell("no record"))
         if aspect == "risks":
-            found = [e.record for e in evidence_rows if e.record.modality == m.id]
-            return (Cell(found[0].risks, badge=badge(found[0].certainty),
-                         cites=b.cites(found[0].sources)) if found else Cell("no record"))
+            return (Cell(e.risks, badge=badge(e.certainty), cites=b.cites(e.sources))
+                    if e else Cell("no record"))
         value = {"family": GROUP_LABELS[m.group], "route": m.route, "setting": m.setting,
                  "supervision": m.supervision, "onset": f"{m.onset}; lasts {m.duration}",
                  "bioavailability": m.bioavailability}[aspect]
-        return Cell(value, badge=badge(m.certainty), cites=cites)
+        return Cell(value, badge=badge(m.certainty), cites=b.cites(m.sources))
 
     aspects = [("family", "Family"), ("route", "Route"), ("setting", "Setting"),
                ("supervision", "Supervision"), ("onset", "Onset and duration"),
                ("bioavailability", "Bioavailability"), ("cost", "Cost"),
-               ("evidence", "Evidence"), ("risks", "Side effects and risks")]
-    rows = [
-        TableRow(anchor=f"vs-{key}", cells=(Cell(label), side(one, key), side(two, key)),
-                 reviewed=max(one.reviewed, two.reviewed))
-        for key, label in aspects
-    ]
-    page = f"compare/{one.id}-vs-{two.id}.md"
+               ("evidence", "Evidence"), ("legal", "Legal status"),
+               ("risks", "Side effects and risks")]
     return Comparison(
-        page=page,
+        page=f"compare/{one.id}-vs-{two.id}.md",
         title=f"{one.name} vs {two.name}",
         first=one,
         second=two,
@@ -837,7 +626,11 @@ def _comparison(b: _Builder, first: Record, second: Record, cost_rows: list[Row[
             data_file="modalities.yaml",
             columns=("Aspect", one.name, two.name),
             numeric=(False, False, False),
-            rows=tuple(rows),
+            rows=tuple(
+                TableRow(anchor=f"vs-{key}", cells=(Cell(label), side(one, key), side(two, key)),
+                         reviewed=max(one.reviewed, two.reviewed))
+                for key, label in aspects
+            ),
             graded=False,
         ),
     )
@@ -845,8 +638,9 @@ def _comparison(b: _Builder, first: Record, second: Record, cost_rows: list[Row[
 
 def all_tables(data: Dataset) -> list[Table]:
     """Every table in the dataset, for checks that must see all of them."""
-    tables = [data.overview, data.glance, data.costs, data.course_costs, data.evidence,
-              data.legal, data.treatment_legal, data.mechanisms, data.claims]
+    tables = [data.overview, data.glance, data.course_costs, data.treatment_legal]
+    for pages in (data.costs, data.evidence, data.legal, data.mechanisms, data.claims):
+        tables += [p.table for p in pages]
     for m in data.modalities:
         tables += [m.profile, m.doses, m.costs, m.evidence]
     tables += [c.table for c in data.comparisons]

@@ -104,7 +104,9 @@ def _site(config: Path, site_dir: Path) -> int:
 def _serve(data: Path, docs: Path, addr: str) -> int:
     """Rebuild pages when data/ changes; mkdocs serve reloads the browser when pages do."""
     _build(data, docs)
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+    # --dirty: rebuild only the pages that changed, and the generator rewrites only those.
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty",
+                               "--dev-addr", addr])
     seen = _snapshot(data)
     try:
         while server.poll() is None:

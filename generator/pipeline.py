@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import Dataset, assemble
+from .assemble import assemble
 from .export import export
 from .load import load_dir
 from .models import DATA_FILES
 from .problems import DataError, Problem
 from .render import render
 from .validate import Rows, stale, validate
+from .views import Dataset
 
 __all__ = ["assemble", "build", "check", "dataset", "generate"]
 from .write import WriteReport, write

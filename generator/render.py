@@ -15,9 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .assemble import Dataset
 from .escape import Glossary, escape_text
 from .models import DATA_FILES
+from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
 ABBREVIATIONS = "includes/abbreviations.md"
@@ -116,6 +116,14 @@ def pages(data: Dataset) -> list[Page]:
         page(c.page, "compare.md.j2", ("modalities.yaml", "costs.csv", "evidence.yaml"), c=c)
         for c in data.comparisons
     ]
+    # Further pages of long tables: the first page of each is the main page above.
+    for title, pages_of_table in (("Costs", data.costs), ("Evidence", data.evidence),
+                                  ("Legal status", data.legal), ("Mechanisms", data.mechanisms),
+                                  ("The article's claims, checked", data.claims)):
+        out += [
+            page(tp.path, "table_page.md.j2", (tp.table.data_file,), tp=tp, title=title)
+            for tp in pages_of_table[1:]
+        ]
     return out
 
 

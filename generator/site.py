@@ -24,7 +24,9 @@ def build_site(config: Path, site_dir: Path) -> None:
     fresh = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=parent))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+            # No --quiet: it hides warnings from MkDocs' strict-mode counter, so a broken
+            # link would pass.
+            [sys.executable, "-m", "mkdocs", "build", "--strict",
              "--config-file", str(config), "--site-dir", str(fresh)],
             check=False,
             # Material prints a banner about MkDocs 2.0 on every build; we pin 1.x.

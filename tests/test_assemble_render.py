@@ -10,7 +10,7 @@ from generator import pipeline
 from generator.assemble import money
 from generator.render import relative_url, render
 
-from .conftest import GOLDEN_TODAY, MINIMAL
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
 
 
 @pytest.mark.parametrize(("low", "high", "plus", "shown"), [
@@ -46,13 +46,18 @@ def _dataset():  # type: ignore[no-untyped-def]
     return pipeline.assemble(checked.rows)
 
 
-def test_course_cost_is_sessions_times_session_price_and_says_it_is_computed() -> None:
-    data = _dataset()
-    (row,) = data.course_costs.rows
-    assert [c.text for c in row.cells][1:3] == ["6 sessions × Infusion (the article)",
-                                               "$4,800–$7,200+"]
-    assert row.cells[2].sort == "4800"
+def test_course_cost_is_sessions_times_the_uncontradicted_session_range() -> None:
+    checked = pipeline.check(ROOT / "data", today=GOLDEN_TODAY)
+    data = pipeline.assemble(checked.rows)
+    (row,) = [r for r in data.course_costs.rows if r.anchor == "course-iv-infusion"]
+    # IV listings not contradicted run from $300 to $1,500; a typical course is 6 sessions.
+    assert [c.text for c in row.cells][1:3] == ["6 sessions", "$1,800–$9,000"]
+    assert row.cells[2].sort == "1800"
     assert "computed" in data.course_costs.caption.lower()
+    assert "computed" in row.cells[3].text
+    course_chart = next(c for c in data.charts if c.id == "chart-course")
+    assert any(bar.label.startswith("IV ketamine infusion: 6 sessions (computed), $1,800")
+               for bar in course_chart.bars)
 
 
 def test_every_cited_source_links_back_to_the_rows_that_cite_it() -> None:
@@ -77,7 +82,7 @@ def test_every_generated_page_starts_with_the_banner_naming_its_data_files() -> 
 
 
 def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() -> None:
-    from generator.assemble import CHART_LEFT, CHART_RIGHT
+    from generator.charts import CHART_LEFT, CHART_RIGHT
 
     charts = {c.id: c for c in _dataset().charts}
     session = charts["chart-session"]
@@ -92,4 +97,20 @@ def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() 
     month = charts["chart-month"]
     (up_to,) = month.bars
     assert up_to.x == CHART_LEFT and up_to.label.endswith("up to $500")
-    assert "computed" in charts["chart-course"].bars[0].label
+
+
+def test_long_tables_continue_on_further_pages_and_back_links_follow_the_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator import assemble as stage
+
+    monkeypatch.setattr(stage, "PAGE_ROWS", 1)
+    data = _dataset()
+    assert [p.path for p in data.costs] == ["costs.md", "costs/page-2.md"]
+    assert [(link.first_row, link.last_row) for link in data.costs[1].pager] == [(1, 1), (2, 2)]
+    second = data.costs[1].table.rows[0]
+    article = next(s for s in data.sources if s.source.id == "article-2025")
+    assert f"costs/page-2.md#{second.anchor}" in {link.target for link in article.cited_in}
+    pages = render(data)
+    assert "costs/page-2.md" in pages
+    assert "Costs, page 2 of 2" in pages["costs/page-2.md"]

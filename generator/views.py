@@ -1,0 +1,247 @@
+"""What pages show: immutable views built by assemble, printed by the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .export import downloads
+from .models import CERTAINTY_LABELS, Certainty, Modality, Source, Term, Unit
+
+UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
+
+
+# --- what pages show ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A certainty grade as a labelled link to its definition."""
+
+    value: str
+    label: str
+    description: str
+    target: str
+    rank: int  # 1 = strongest evidence, so the column sorts by strength, not by name
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation: a short label linking to the source's entry on the references page."""
+
+    source_id: str
+    label: str
+    title: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: text, optionally a link, a sort key, and its own grade and sources."""
+
+    text: str
+    sort: str | None = None
+    target: str | None = None
+    badge: Badge | None = None
+    cites: tuple[Cite, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableRow:
+    anchor: str
+    cells: tuple[Cell, ...]
+    label: str = ""  # how the references page names this row in its back-links
+    badge: Badge | None = None
+    cites: tuple[Cite, ...] = ()
+    reviewed: dt.date | None = None
+    source: str = ""  # "data/costs.csv:12", so a reader can find the line to correct
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    data_file: str
+    columns: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    rows: tuple[TableRow, ...]
+    graded: bool = True  # rows carry a certainty, sources and review date
+    filterable: bool = False  # long tables get a filter box (added by the page script)
+
+    @property
+    def downloads(self) -> dict[str, str]:
+        return downloads(self.data_file)
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        dates = [r.reviewed for r in self.rows if r.reviewed]
+        return max(dates) if dates else None
+
+    def cites(self) -> list[tuple[TableRow, Cite]]:
+        """Every citation in the table with the row it is in, cell citations included."""
+        return [(row, cite) for row in self.rows
+                for cite in (*row.cites, *(c for cell in row.cells for c in cell.cites))]
+
+
+@dataclass(frozen=True)
+class PagerLink:
+    number: int
+    path: str
+    first_row: int
+    last_row: int
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """One page of a table too long for one page (a page holds at most PAGE_ROWS rows)."""
+
+    path: str
+    number: int
+    table: Table
+    pager: tuple[PagerLink, ...]  # every page of the same table, for the page links
+
+    @property
+    def title_suffix(self) -> str:
+        return f", page {self.number} of {len(self.pager)}" if self.number > 1 else ""
+
+
+@dataclass(frozen=True)
+class Backlink:
+    text: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: Source
+    anchor: str
+    label: str
+    doi_url: str | None
+    cited_in: tuple[Backlink, ...]
+    more: int  # back-links left out to keep the page short
+
+
+@dataclass(frozen=True)
+class ModalityView:
+    modality: Modality
+    page: str
+    group_label: str
+    badge: Badge
+    cites: tuple[Cite, ...]
+    profile: Table
+    doses: Table
+    costs: Table
+    costs_total: int  # listings in costs.csv; the profile shows the first few
+    evidence: Table
+
+
+@dataclass(frozen=True)
+class Comparison:
+    page: str
+    title: str
+    first: Modality
+    second: Modality
+    table: Table
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One price range in a chart, positioned in the chart's own units."""
+
+    label: str
+    x: float
+    width: float
+    y: float
+    open_ended: bool
+    contradicted: bool
+    target: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of price ranges, drawn at build time as inline SVG."""
+
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    axis_y: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file as the Data page lists it."""
+
+    name: str
+    description: str
+    records: int
+    downloads: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CertaintyLevel:
+    badge: Badge
+    anchor: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the pages show, ready to print."""
+
+    glossary: tuple[Term, ...]
+    terms: dict[str, str]
+    modalities: tuple[ModalityView, ...]
+    overview: Table
+    glance: Table
+    costs: tuple[TablePage, ...]
+    course_costs: Table
+    charts: tuple[Chart, ...]
+    evidence: tuple[TablePage, ...]
+    legal: tuple[TablePage, ...]
+    treatment_legal: Table
+    mechanisms: tuple[TablePage, ...]
+    claims: tuple[TablePage, ...]
+    comparisons: tuple[Comparison, ...]
+    sources: tuple[SourceView, ...]
+    certainty_levels: tuple[CertaintyLevel, ...]
+    files: tuple[DataFile, ...]
+    counts: dict[str, int]  # records per data file
+    row_count: int
+    last_reviewed: dt.date | None
+    oldest_reviewed: dt.date | None
+
+
+def badge(certainty: Certainty) -> Badge:
+    label, description = CERTAINTY_LABELS[certainty]
+    return Badge(certainty.value, label, description,
+                 f"methodology.md#certainty-{certainty.value}",
+                 list(Certainty).index(certainty) + 1)
+
+
+def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
+    """'$400–$800', '$800–$1,200+', '$1,200+' (open-ended), 'up to $500', '$129'."""
+    plus = "+" if high_open else ""
+    if low is not None and high is not None:
+        return usd(low) + plus if low == high else f"{usd(low)}–{usd(high)}{plus}"
+    if low is not None:
+        return f"{usd(low)}+"
+    assert high is not None
+    return f"up to {usd(high)}"
+
+
+def usd(value: Decimal) -> str:
+    return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
+
+
+def sort_key(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
