@@ -104,9 +104,11 @@ def _site(config: Path, site_dir: Path) -> int:
 def _serve(data: Path, docs: Path, addr: str) -> int:
     """Rebuild pages when data/ changes; mkdocs serve reloads the browser when pages do."""
     _build(data, docs)
-    # --dirty: rebuild only the pages that changed, and the generator rewrites only those.
+    # --dirty: rebuild only the pages that changed (the generator rewrites only those).
+    # MkDocs warns that a dirty build is for previews, which strict mode would make fatal;
+    # warnings still print, and `make build` stays strict.
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty",
-                               "--dev-addr", addr])
+                               "--no-strict", "--dev-addr", addr])
     seen = _snapshot(data)
     try:
         while server.poll() is None:
