@@ -168,12 +168,8 @@ def assemble(rows: Rows) -> Dataset:
             backlinks[cite.source_id].append(Backlink(f"Modality: {m.modality.name}",
                                                       f"{m.page}#summary"))
 
-    row_page = {row.anchor: p.path for p in costs for row in p.table.rows}
-    charts = price_charts(
-        b.modalities,
-        [(f"{row_page[f'cost-{i}']}#cost-{i}", r.record) for i, r in enumerate(cost_rows, 1)],
-        _course_ranges(course_costs, modality_rows, cost_rows),
-    )
+    charts = price_charts(b.modalities, [r.record for r in cost_rows],
+                          _course_ranges(course_costs, modality_rows, cost_rows))
     reviewed = [d for rs in rows.values() for r in rs
                 if (d := getattr(r.record, "reviewed", None)) is not None]
     certainty_counts: dict[Certainty, int] = defaultdict(int)
@@ -341,7 +337,7 @@ def _course_ranges(table: Table, modality_rows: list[Row[Modality]],
         out.append(Range(f"{m.name}: {n} sessions (computed)",
                          low * n if low is not None else None,
                          high * n if high is not None else None,
-                         open_ended, False, f"costs.md#course-{m.id}"))
+                         open_ended, False))
     return out
 
 

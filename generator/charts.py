@@ -22,17 +22,16 @@ class Range:
     high: Decimal | None
     open_ended: bool
     contradicted: bool
-    target: str
 
 
-def price_charts(modalities: Mapping[str, Modality], costs: list[tuple[str, Cost]],
+def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
                  course_ranges: list[Range]) -> tuple[Chart, ...]:
-    """One chart per unit; `costs` pairs each price with the link target of its row."""
+    """One chart per unit, with the computed course ranges added to the course chart."""
     by_unit: dict[Unit, list[Range]] = {unit: [] for unit in Unit}
-    for target, c in costs:
+    for c in costs:
         by_unit[c.unit].append(Range(
             f"{modalities[c.modality].name}: {c.item}", c.low_usd, c.high_usd,
-            c.high_usd is None or c.high_open, c.certainty is Certainty.CONTRADICTED, target))
+            c.high_usd is None or c.high_open, c.certainty is Certainty.CONTRADICTED))
     charts = []
     for unit, ranges in by_unit.items():
         if len(ranges) > MAX_BARS:
@@ -45,10 +44,10 @@ def price_charts(modalities: Mapping[str, Modality], costs: list[tuple[str, Cost
 
 
 def _per_modality(ranges: list[Range], modalities: Mapping[str, Modality],
-                  costs: list[tuple[str, Cost]], unit: Unit) -> list[Range]:
+                  costs: list[Cost], unit: Unit) -> list[Range]:
     out = []
     for modality in modalities.values():
-        listed = [c for _, c in costs if c.modality == modality.id and c.unit is unit
+        listed = [c for c in costs if c.modality == modality.id and c.unit is unit
                   and c.certainty is not Certainty.CONTRADICTED]
         if not listed:
             continue
@@ -57,7 +56,7 @@ def _per_modality(ranges: list[Range], modalities: Mapping[str, Modality],
         open_ended = any(c.high_usd is None or c.high_open for c in listed)
         out.append(Range(f"{modality.name}: {len(listed)} listings",
                          min(lows) if lows else None, max(highs) if highs else None,
-                         open_ended, False, "costs.md#table-costs"))
+                         open_ended, False))
     return out
 
 
@@ -78,7 +77,6 @@ def _chart(unit: Unit, ranges: list[Range]) -> Chart:
             y=row * ROW_HEIGHT,
             open_ended=r.open_ended,
             contradicted=r.contradicted,
-            target=r.target,
         ))
     step = top / 4
     axis_y = len(ranges) * ROW_HEIGHT + 4

@@ -6,6 +6,7 @@ through `escape_text`, so a template cannot forget to escape data.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ def _environment(data: Dataset) -> jinja2.Environment:
     env.filters["md"] = md
     env.filters["gloss"] = gloss
     env.filters["attr"] = lambda v: escape(str(v))  # attribute values built from slugs/numbers
+    env.filters["html_text"] = lambda v: html.escape(str(v), quote=True)
     env.filters["yaml_str"] = lambda v: Markup(json.dumps(str(v), ensure_ascii=False))
     return env
 

@@ -154,7 +154,6 @@ class Bar:
     y: float
     open_ended: bool
     contradicted: bool
-    target: str
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -133,3 +134,41 @@ def test_a_term_is_wrapped_only_as_a_whole_word() -> None:
     gloss = Glossary({"NMDA": "receptor", "5-HT1A": "receptor"})
     assert str(gloss("NMDA and 5-HT1A")).count("<abbr") == 2
     assert "<abbr" not in str(gloss("NMDAR and 5-HT1AB and x-NMDA"))
+
+
+def test_glossary_definitions_in_markdown_tooltips_show_as_typed(tmp_path: Path) -> None:
+    """The abbr extension's tooltips (Markdown text) keep entities and markup as typed."""
+    from generator import pipeline
+    from generator.render import ABBREVIATIONS, render
+
+    from .conftest import GOLDEN_TODAY, MINIMAL
+
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    definition = 'a &amp; b &#60;i&#62; <script>x</script> "q" & c'
+    glossary = data / "glossary.yaml"
+    glossary.write_text(glossary.read_text("utf-8").replace(
+        "N-methyl-D-aspartate, a glutamate receptor that ketamine blocks.",
+        "'" + definition + "'"), "utf-8")
+    checked = pipeline.check(data, today=GOLDEN_TODAY)
+    assert not checked.errors
+    snippets = tmp_path / "includes"
+    snippets.mkdir()
+    (snippets / "abbreviations.md").write_text(render(pipeline.assemble(checked.rows))[
+        ABBREVIATIONS], "utf-8")
+    md = markdown.Markdown(
+        extensions=["abbr", "pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": {"base_path": [str(snippets)],
+                                                 "check_paths": True,
+                                                 "auto_append": ["abbreviations.md"]}})
+    html = md.convert("The NMDA receptor.\n")
+
+    titles: list[str] = []
+
+    class Titles(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "abbr":
+                titles.append(dict(attrs)["title"] or "")
+
+    Titles().feed(html)
+    assert titles == [definition]
