@@ -76,9 +76,13 @@ class _Builder:
         self.modalities = {m.id: m for m in (cast(Modality, r.record)
                                              for r in rows.get("modalities.yaml", ()))}
         self._cites: dict[str, Cite] = {}
+        self._lists: dict[tuple[str, ...], tuple[Cite, ...]] = {}
 
     def cites(self, ids: Iterable[str]) -> tuple[Cite, ...]:
-        return tuple(self._cite(source_id) for source_id in dict.fromkeys(ids))
+        key = tuple(ids)
+        if key not in self._lists:  # rows cite the same few combinations again and again
+            self._lists[key] = tuple(self._cite(i) for i in dict.fromkeys(key))
+        return self._lists[key]
 
     def _cite(self, source_id: str) -> Cite:
         if source_id not in self._cites:  # one Cite per source: rows share them

@@ -11,6 +11,7 @@ shortcodes, pipes, backslashes, Jinja braces) is encoded.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -21,26 +22,35 @@ from markupsafe import Markup
 _KEEP = set(string.ascii_letters + string.digits + " ,.")
 # Unicode spaces and separators would otherwise be collapsed or stripped by Markdown.
 _ENCODE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+# ASCII in one translate() call: every punctuation character as a numeric reference.
+_ASCII = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation if ch not in _KEEP}
+_ASCII.update({code: f"&#{code};" for code in [*range(32), 127]})  # controls, if any got in
+_ASCII[ord("\n")] = "<br>"
+_ASCII[ord("\t")] = "&#9;"
+_ASCII_ATTR = {**_ASCII, ord("\n"): "&#10;"}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _encode(ch: str) -> str:
-    if ch in _KEEP:
-        return ch
-    if ch == "\n":
-        return "<br>"
-    if ch in string.punctuation or ch == "\t" or unicodedata.category(ch) in _ENCODE_CATEGORIES:
-        return f"&#{ord(ch)};"
-    return ch
+@functools.lru_cache(maxsize=4096)
+def _non_ascii(ch: str) -> str:
+    return f"&#{ord(ch)};" if unicodedata.category(ch) in _ENCODE_CATEGORIES else ch
+
+
+def _encode(text: str, table: dict[int, str]) -> str:
+    out = text.translate(table)
+    if not out.isascii():
+        out = _NON_ASCII.sub(lambda m: _non_ascii(m.group()), out)
+    return out
 
 
 def escape_text(text: str) -> Markup:
     """Plain text -> Markdown/HTML that displays as exactly `text`."""
-    return Markup("".join(_encode(ch) for ch in text))
+    return Markup(_encode(text, _ASCII))
 
 
 def escape_attr(text: str) -> Markup:
     """Plain text -> the value of a double-quoted HTML attribute (no <br>)."""
-    return Markup("".join("&#10;" if ch == "\n" else _encode(ch) for ch in text))
+    return Markup(_encode(text, _ASCII_ATTR))
 
 
 class Glossary:
@@ -54,6 +64,7 @@ class Glossary:
             if names else None
         )
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Glossary per build; texts repeat
     def __call__(self, text: str) -> Markup:
         if self._pattern is None:
             return escape_text(text)

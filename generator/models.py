@@ -33,14 +33,20 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _INVISIBLE = {"Cc", "Cs", "Co", "Cn"}
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _visible_text(value: str) -> str:
-    for ch in value:
-        if ch in "\n\t":
-            continue
-        if unicodedata.category(ch) in _INVISIBLE:
-            raise ValueError(
-                f"contains the invisible control character U+{ord(ch):04X}; delete it"
-            )
+    if value.isascii():  # the common case, checked in one pass
+        bad = _ASCII_CONTROL.search(value)
+        chars = [bad.group()] if bad else []
+    else:
+        chars = [ch for ch in value
+                 if ch not in "\n\t" and unicodedata.category(ch) in _INVISIBLE]
+    if chars:
+        raise ValueError(
+            f"contains the invisible control character U+{ord(chars[0]):04X}; delete it"
+        )
     return value
 
 

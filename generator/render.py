@@ -6,6 +6,7 @@ through `escape_text`, so a template cannot forget to escape data.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -17,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .escape import Glossary, escape_text
+from .markup import Writer
 from .models import DATA_FILES
 from .views import Dataset
 
@@ -44,6 +46,7 @@ def page_url(path: str) -> str:
     return stem
 
 
+@functools.lru_cache(maxsize=65536)  # the same few targets recur on every row of a page
 def relative_url(from_page: str, target: str) -> str:
     """A link from one page to a target like 'references.md#src-x', relative to the page."""
     path, _, anchor = target.partition("#")
@@ -81,6 +84,17 @@ def _environment(data: Dataset) -> jinja2.Environment:
         rel = posixpath.relpath(path, here or ".") if path else ""
         return escape(rel + (f"#{anchor}" if anchor else ""))
 
+    writers: dict[str, Writer] = {}
+
+    def writer(ctx: jinja2.runtime.Context) -> Writer:
+        page = ctx["page"].path
+        if page not in writers:  # one per page, so its caches serve every table on it
+            writers[page] = Writer(lambda target: escape(relative_url(page, target)), gloss)
+        return writers[page]
+
+    env.globals["table_html"] = jinja2.pass_context(lambda ctx, t, id: writer(ctx).table(t, id))
+    env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
+    env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
     env.filters["url"] = url
     env.filters["md"] = md
     env.filters["gloss"] = gloss

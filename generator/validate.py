@@ -58,12 +58,13 @@ def validate(files: dict[str, RawFile]) -> tuple[Rows, list[Problem]]:
         model = DATA_FILES[name]
         valid: list[Row[Record]] = []
         known = set(model.model_fields)
+        lists = {name for name, info in model.model_fields.items() if _is_list(info.annotation)}
         if raw.header is not None:
             problems += _check_columns(raw, model)
         for rec in raw.records:
             if rec.broken:
                 continue  # its problems were reported by the loader
-            values = _csv_values(rec, model, known) if raw.header is not None else rec.values
+            values = _csv_values(rec, known, lists) if raw.header is not None else rec.values
             try:
                 valid.append(Row(model.model_validate(values), rec.path, rec.line))
             except ValidationError as err:
@@ -92,13 +93,13 @@ def _check_columns(raw: RawFile, model: type[Record]) -> list[Problem]:
     return problems
 
 
-def _csv_values(rec: RawRecord, model: type[Record], known: set[str]) -> dict[str, Any]:
+def _csv_values(rec: RawRecord, known: set[str], lists: set[str]) -> dict[str, Any]:
     """CSV cells as the model expects them: empty is absent, lists split on ';'."""
     values: dict[str, Any] = {}
     for col, cell in rec.values.items():
         if col not in known or not cell.strip():
             continue  # unknown columns were reported once, at the header
-        if _is_list(model.model_fields[col].annotation):
+        if col in lists:
             values[col] = [part.strip() for part in cell.split(";") if part.strip()]
         else:
             values[col] = cell

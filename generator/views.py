@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -220,6 +221,7 @@ class Dataset:
     oldest_reviewed: dt.date | None
 
 
+@functools.cache  # seven grades, asked for on every row
 def badge(certainty: Certainty) -> Badge:
     label, description = CERTAINTY_LABELS[certainty]
     return Badge(certainty.value, label, description,
