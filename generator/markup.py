@@ -75,12 +75,15 @@ class Writer:
             else f"<td>{self.cell(c)}</td>"
             for c in r.cells
         )
+        # Grades, citation labels and dates repeat on every row; leaving them out of the
+        # search index keeps it small (the references page indexes the sources).
         if t.graded:
             rank = escape(r.badge.rank) if r.badge else ""
-            cells += (f'<td data-sort="{rank}">{self.badge(r.badge) if r.badge else ""}</td>'
-                      f"<td>{self.cites(r.cites)}</td>")
+            cells += (f'<td data-search-exclude data-sort="{rank}">'
+                      f'{self.badge(r.badge) if r.badge else ""}</td>'
+                      f"<td data-search-exclude>{self.cites(r.cites)}</td>")
         if t.graded or r.reviewed:
-            cells += f"<td>{_time(r)}</td>"
+            cells += f"<td data-search-exclude>{_time(r)}</td>"
         return f'<tr id="{escape(r.anchor)}">{cells}</tr>'
 
     def table(self, t: Table, id: str) -> Markup:
