@@ -43,7 +43,9 @@ def export(rows: Rows, data_dir: Path) -> dict[str, bytes]:
         paths = downloads(name)
         out[paths["source"]] = (data_dir / name).read_bytes()  # as the maintainers wrote it
         dumped = [r.model_dump(mode="json") for r in records]
-        out[paths["json"]] = (json.dumps(dumped, indent=1, ensure_ascii=False) + "\n").encode()
+        # One record a line: readable in a diff, and json's fast C encoder does the work.
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in dumped)
+        out[paths["json"]] = f"[\n{lines}\n]\n".encode()
         columns = _columns(model)
         out[paths["csv"]] = _csv(records, columns)
         resources.append(_resource(name, model, columns, paths, len(records)))
