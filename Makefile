@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+BENCH := $(VENV)/.bench-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: build serve check test dictionary golden vendor clean
+.PHONY: build serve check test dictionary golden vendor clean bench bench-quick build-zensical
 
 # Reinstall only when a requirements file changed.
 $(RUNTIME): requirements.txt
@@ -16,6 +17,10 @@ $(RUNTIME): requirements.txt
 
 $(DEV): $(RUNTIME) requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+$(BENCH): $(RUNTIME) requirements-bench.txt
+	$(PIP) install -r requirements-bench.txt
 	touch $@
 
 ## build: validate data/, write the pages into docs/, build site/ (mkdocs --strict)
@@ -55,3 +60,19 @@ clean:
 	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
 	test ! -f docs/.generated || (cd docs && xargs rm -f < .generated && rm -f .generated)
 	find docs -type d -empty -delete
+
+## bench: time generator, full build, the table-reader peer and Zensical at 100 to 100,000 rows (QUICK=1: small sizes)
+bench: $(BENCH)
+	$(BIN)/python -m tests.bench.run $(if $(QUICK),--quick)
+
+## bench-quick: the benchmark at 100 and 1,000 rows only, in under a minute
+bench-quick: $(BENCH)
+	$(BIN)/python -m tests.bench.run --quick
+
+## build-zensical: write the pages, then build them with Zensical and our mkdocs.yml into site-zensical/
+# Zensical has no --site-dir: a throwaway config inherits mkdocs.yml and moves the output.
+build-zensical: $(BENCH)
+	$(BIN)/python -m generator build
+	printf 'INHERIT: mkdocs.yml\nsite_dir: site-zensical\n' > .zensical.yml; \
+	$(BIN)/python -m zensical build --config-file .zensical.yml; status=$$?; \
+	rm -f .zensical.yml; exit $$status

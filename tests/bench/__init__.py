@@ -1,0 +1,1 @@
+"""The build benchmark: `make bench` (`python -m tests.bench.run`); see run.py."""
