@@ -6,6 +6,7 @@ Problems become messages here and only here; tracebacks only with --debug.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -66,7 +67,8 @@ def _check(data: Path, strict: bool, max_age_days: int) -> int:
 
 def _build(data: Path, docs: Path) -> int:
     try:
-        report = pipeline.build(data, docs)
+        # The repository's address, when the site is published from one (see README).
+        report = pipeline.build(data, docs, os.environ.get("REPO_URL") or None)
     except DataError as err:
         print(format_report(err.problems), file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup, escape
 
 from .escape import Glossary, escape_attr, escape_text
+from .export import downloads
 from .views import Badge, Cell, Cite, Table, TableRow
 
 Url = Callable[[str], str]
@@ -27,9 +28,10 @@ CERTAINTY_HEADER = ('<th scope="col" data-sort-method="number" '
 class Writer:
     """Writes markup for one page: links are relative to it, terms get tooltips."""
 
-    def __init__(self, url: Url, gloss: Glossary) -> None:
+    def __init__(self, url: Url, gloss: Glossary, repo_url: str | None = None) -> None:
         self.url = url
         self.gloss = gloss
+        self.repo_url = repo_url
         # Rows repeat the same few grades and citations: write each once per page.
         self._badges: dict[Badge, Markup] = {}
         self._cites: dict[tuple[Cite, ...], Markup] = {}
@@ -58,6 +60,12 @@ class Writer:
             for c in cites
         )
         return Markup(f'<span class="cites">{links}</span>')
+
+    def source(self, data_file: str) -> str:
+        """Where a data file can be read: in the repository when its address is known."""
+        if self.repo_url:
+            return str(escape(f"{self.repo_url.rstrip('/')}/blob/main/data/{data_file}"))
+        return str(self.url(downloads(data_file)["source"]))
 
     def cell(self, c: Cell) -> str:
         # f-strings throughout: adding str and Markup with + would escape the str again.
@@ -95,7 +103,7 @@ class Writer:
             f'<caption id="{ident}-caption">{self.gloss(t.caption)}. '
             f'Download <a href="{self.url(t.downloads["csv"])}" download>CSV</a> or '
             f'<a href="{self.url(t.downloads["json"])}" download>JSON</a>; edited in '
-            f'<a href="{self.url(t.downloads["source"])}">data/{escape_text(t.data_file)}</a>'
+            f'<a href="{self.source(t.data_file)}">data/{escape_text(t.data_file)}</a>'
             f"{reviewed}.</caption>"
         )
         heads = "".join(

@@ -49,20 +49,20 @@ def dataset(data_dir: Path) -> Dataset:
     return assemble(checked.rows)
 
 
-def generate(data_dir: Path) -> dict[str, bytes]:
+def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:
     """Every generated file under docs/, in memory: pages and the data downloads."""
     checked = check(data_dir)
     if checked.errors:
         raise DataError(checked.errors)
-    pages = render(assemble(checked.rows))
+    pages = render(assemble(checked.rows), repo_url)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(export(checked.rows, data_dir))
     return files
 
 
-def build(data_dir: Path, docs_dir: Path) -> WriteReport:
+def build(data_dir: Path, docs_dir: Path, repo_url: str | None = None) -> WriteReport:
     """Generate everything, then write it; nothing is written if anything failed."""
-    return write(docs_dir, generate(data_dir))
+    return write(docs_dir, generate(data_dir, repo_url))
 
 
 def _label(data_dir: Path) -> str:

@@ -60,7 +60,7 @@ def relative_url(from_page: str, target: str) -> str:
     return rel + fragment
 
 
-def _environment(data: Dataset) -> jinja2.Environment:
+def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -89,11 +89,13 @@ def _environment(data: Dataset) -> jinja2.Environment:
     def writer(ctx: jinja2.runtime.Context) -> Writer:
         page = ctx["page"].path
         if page not in writers:  # one per page, so its caches serve every table on it
-            writers[page] = Writer(lambda target: escape(relative_url(page, target)), gloss)
+            writers[page] = Writer(lambda target: escape(relative_url(page, target)), gloss,
+                                   repo_url)
         return writers[page]
 
     env.globals["table_html"] = jinja2.pass_context(lambda ctx, t, id: writer(ctx).table(t, id))
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
+    env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
     env.filters["url"] = url
     env.filters["md"] = md
@@ -143,9 +145,13 @@ def pages(data: Dataset) -> list[Page]:
     return out
 
 
-def render(data: Dataset) -> dict[str, str]:
-    """Render every page (and the glossary snippet) to text, keyed by path under docs/."""
-    env = _environment(data)
+def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:
+    """Render every page (and the glossary snippet) to text, keyed by path under docs/.
+
+    With `repo_url` (the repository's web address), tables link to their data file there;
+    without it, to the copy of the file published with the site.
+    """
+    env = _environment(data, repo_url)
     out: dict[str, str] = {}
     for p in pages(data):
         template = env.get_template(p.template)
