@@ -57,7 +57,7 @@ vendor:
 	cp node_modules/tablesort/LICENCE docs/assets/javascripts/vendor/tablesort.LICENCE
 
 clean:
-	rm -rf site site.tmp-* site.old-* .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
+	rm -rf site site.tmp-* site.old-* site-zensical .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts
 	test ! -f docs/.generated || (cd docs && xargs rm -f < .generated && rm -f .generated)
 	find docs -type d -empty -delete
 

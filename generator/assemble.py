@@ -60,6 +60,7 @@ from .views import (
 
 PAGE_ROWS = 1000  # rows per page: past this a table continues on further pages
 PROFILE_COSTS = 50  # price rows on a modality's profile; the costs page has them all
+COMPARE_CITES = 8  # sources cited in a comparison's cost cell
 BACKLINKS = 25  # back-links per source on the references page; the rest are counted
 
 COST_COLUMNS = ("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note")
@@ -590,7 +591,9 @@ def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[C
             count = f"{len(listed)} listing{'s' if len(listed) != 1 else ''}"
             parts.append(f"{shown} {UNIT_LABELS[unit]} ({count})")
             sources += [s for c in listed for s in c.sources]
-        return Cell("; ".join(parts) or "no price listed", cites=b.cites(sources))
+        # The first few sources: with thousands of listings the costs page cites them all.
+        return Cell("; ".join(parts) or "no price listed",
+                    cites=b.cites(list(dict.fromkeys(sources))[:COMPARE_CITES]))
 
     def side(m: Modality, aspect: str) -> Cell:
         e = evidence.get(m.id)

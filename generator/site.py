@@ -22,6 +22,7 @@ def build_site(config: Path, site_dir: Path) -> None:
     """Run `mkdocs build --strict` into a temporary folder, then swap it into place."""
     parent = site_dir.resolve().parent
     fresh = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.tmp-", dir=parent))
+    fresh.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
     try:
         result = subprocess.run(
             # No --quiet: it hides warnings from MkDocs' strict-mode counter, so a broken

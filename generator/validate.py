@@ -257,8 +257,8 @@ def _check_references(rows: Rows, files: dict[str, RawFile]) -> list[Problem]:
     # Keys as written, so a record rejected for another reason does not also make
     # every reference to it an error: one mistake, one message.
     targets = {
-        file: sorted({str(rec.values[KEYS[file]]) for rec in files[file].records
-                      if isinstance(rec.values.get(KEYS[file]), str)})
+        file: {str(rec.values[KEYS[file]]) for rec in files[file].records
+               if isinstance(rec.values.get(KEYS[file]), str)}
         for file in set(REFERENCES.values()) if file in files
     }
     problems = []
@@ -271,7 +271,7 @@ def _check_references(rows: Rows, files: dict[str, RawFile]) -> list[Problem]:
                 problems.append(Problem(
                     row.path, raw[row.line].line_of(loc), ".".join(map(str, loc)),
                     f"unknown id {value!r} (no such record in {target})",
-                    _did_you_mean(value, targets[target], f"add it to {target} first"),
+                    _did_you_mean(value, sorted(targets[target]), f"add it to {target} first"),
                 ))
     return problems
 

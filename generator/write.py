@@ -85,6 +85,7 @@ def _atomic_write(target: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; pages are published as they are
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -92,3 +92,7 @@ def test_search_index_holds_table_cells(built_site: Path) -> None:
 @pytest.mark.parametrize("page", ["index.html", "costs/index.html", "about/index.html"])
 def test_the_disclaimer_is_on_the_page(built_site: Path, page: str) -> None:
     assert "not medical advice" in (built_site / "site" / page).read_text("utf-8")
+
+
+def test_the_built_site_is_readable_by_a_web_server(built_site: Path) -> None:
+    assert (built_site / "site").stat().st_mode & 0o755 == 0o755

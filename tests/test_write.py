@@ -39,3 +39,8 @@ def test_hand_written_pages_are_never_touched(tmp_path: Path) -> None:
     with pytest.raises(OwnershipError, match=r"docs/about\.md exists"):
         write(tmp_path, {"about.md": _page("generated")})
     assert (tmp_path / "about.md").read_text() == "# Mine\n"
+
+
+def test_written_pages_are_readable_by_others_so_they_can_be_published(tmp_path: Path) -> None:
+    write(tmp_path, {"a.md": _page("a")})
+    assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o644
