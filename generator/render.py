@@ -36,6 +36,15 @@ class Page:
     context: dict[str, Any]
 
 
+def doc_file(path: str) -> str:
+    """The file a page is written to: every page is a folder's index.md (costs.md ->
+    costs/index.md). MkDocs and Zensical then agree on what a link in raw HTML is relative
+    to (Zensical resolves those links from the Markdown file's folder)."""
+    if path == "index.md" or path.endswith("/index.md"):
+        return path
+    return path.removesuffix(".md") + "/index.md"
+
+
 def page_url(path: str) -> str:
     """The URL MkDocs gives a page (directory URLs): costs.md -> costs/."""
     stem = path[: -len(".md")] if path.endswith(".md") else path
@@ -80,7 +89,9 @@ def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
     def md(ctx: jinja2.runtime.Context, target: str) -> Markup:
         # A Markdown link to the .md file, so MkDocs checks that page and anchor exist.
         path, _, anchor = target.partition("#")
-        here = posixpath.dirname(ctx["page"].path)
+        if path.endswith(".md"):
+            path = doc_file(path)
+        here = posixpath.dirname(doc_file(ctx["page"].path))
         rel = posixpath.relpath(path, here or ".") if path else ""
         return escape(rel + (f"#{anchor}" if anchor else ""))
 
@@ -155,6 +166,6 @@ def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in pages(data):
         template = env.get_template(p.template)
-        out[p.path] = template.render(data=data, page=p, **p.context)
+        out[doc_file(p.path)] = template.render(data=data, page=p, **p.context)
     out[ABBREVIATIONS] = env.get_template("abbreviations.md.j2").render(data=data)
     return out

@@ -34,7 +34,7 @@ def make_project(dest: Path, data: Path = ROOT / "data") -> Path:
     shutil.copytree(data, dest / "data")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "docs").mkdir()
-    shutil.copy(ROOT / "docs" / "about.md", dest / "docs" / "about.md")
+    shutil.copytree(ROOT / "docs" / "about", dest / "docs" / "about")
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
     return dest
 

@@ -112,13 +112,12 @@ def test_long_tables_continue_on_further_pages_and_back_links_follow_the_rows(
     article = next(s for s in data.sources if s.source.id == "article-2025")
     assert f"costs/page-2.md#{second.anchor}" in {link.target for link in article.cited_in}
     pages = render(data)
-    assert "costs/page-2.md" in pages
-    assert "Costs, page 2 of 2" in pages["costs/page-2.md"]
+    assert "Costs, page 2 of 2" in pages["costs/page-2/index.md"]
 
 
 def test_tables_link_to_their_data_file_in_the_repository_when_its_address_is_known() -> None:
-    local = render(_dataset())["costs.md"]
-    published = render(_dataset(), "https://github.com/example/ketamine/")["costs.md"]
+    local = render(_dataset())["costs/index.md"]
+    published = render(_dataset(), "https://github.com/example/ketamine/")["costs/index.md"]
     assert 'edited in <a href="../data/source/costs.csv">data/costs.csv</a>' in local
     assert ('edited in <a href="https://github.com/example/ketamine/blob/main/data/costs.csv">'
             "data/costs.csv</a>") in published

@@ -77,14 +77,10 @@ def _resolved_links(site: Path, page: str) -> list[str]:
     return [urljoin(base, link) for link in parser.links]
 
 
-# strict: when a Zensical release stops rewriting these links, this test fails and says
-# so, and the marker comes off.
-@pytest.mark.xfail(strict=True,
-                   reason="Zensical 0.0.73 rewrites relative links inside raw HTML as if "
-                   "they were relative to the .md file, so the generator's page-relative "
-                   "links get one '../' too many on every page not named index.md")
 def test_zensical_links_lead_where_mkdocs_links_do(built_site: Path,
                                                    zensical_site: Path) -> None:
+    """Zensical resolves links in raw HTML from the Markdown file's folder; every page is a
+    folder's index.md (render.doc_file) so that this agrees with MkDocs' page URLs."""
     differ = {}
     for page in sorted(pages(built_site / "site")):
         ours = _resolved_links(built_site / "site", page)

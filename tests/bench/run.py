@@ -311,8 +311,9 @@ def _hand_written_docs() -> list[str]:
     except (OSError, subprocess.CalledProcessError):
         files = []
     if not files:  # not a git checkout: the hand-written page and the assets
-        files = ["about.md", *(str(p.relative_to(ROOT / "docs"))
-                               for p in (ROOT / "docs" / "assets").rglob("*") if p.is_file())]
+        files = [str(p.relative_to(ROOT / "docs"))
+                 for folder in ("about", "assets") for p in (ROOT / "docs" / folder).rglob("*")
+                 if p.is_file()]
     return sorted(files)
 
 
