@@ -59,7 +59,8 @@ def _single_line(value: str) -> str:
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"expected an http:// or https:// address, got {value!r}")
+        raise ValueError(f"expected an http:// or https:// address, got {value!r}; "
+                         "copy the page's address from the browser")
     if any(ch.isspace() for ch in value):
         raise ValueError("a web address cannot contain spaces; encode them as %20")
     return value
