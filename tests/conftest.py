@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -37,6 +39,21 @@ def make_project(dest: Path, data: Path = ROOT / "data") -> Path:
     shutil.copytree(ROOT / "docs" / "about", dest / "docs" / "about")
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
     return dest
+
+
+def edit_costs(project: Path, note: str, unit: str | None = None) -> None:
+    """Change the first price's note (and unit) the way an editor saves the file."""
+    path = project / "data" / "costs.csv"
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["note"] = note
+    if unit is not None:
+        rows[0]["unit"] = unit
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def run_generator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

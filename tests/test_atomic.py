@@ -13,8 +13,6 @@ first, so that a build which did get through would visibly change the output.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import shutil
 import signal
@@ -26,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_project, run_generator, tree
+from .conftest import ROOT, edit_costs, make_project, run_generator, tree
 
 NEW_NOTE = "Changed after the good build zqnewnote"
 
@@ -47,20 +45,6 @@ def project(good_build: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "project"
     shutil.copytree(good_build, dest, symlinks=True)
     return dest
-
-
-def _edit_costs(project: Path, note: str, unit: str | None = None) -> None:
-    path = project / "data" / "costs.csv"
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[0]["note"] = note
-    if unit is not None:
-        rows[0]["unit"] = unit
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def _leftovers(project: Path) -> list[str]:
@@ -92,7 +76,7 @@ def test_failed_mkdocs_build_leaves_site_untouched(
     project: Path, breakage: Callable[[Path], None],
 ) -> None:
     before = tree(project / "site")
-    _edit_costs(project, NEW_NOTE)
+    edit_costs(project, NEW_NOTE)
     breakage(project)
     result = run_generator("site", cwd=project)
     # A broken link is a warning, which `mkdocs build --strict` must turn into a failure.
@@ -126,7 +110,7 @@ def _mkdocs_running(pgid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc (Linux)")
 def test_interrupted_build_leaves_site_untouched(project: Path) -> None:
     before = tree(project / "site")
-    _edit_costs(project, NEW_NOTE)
+    edit_costs(project, NEW_NOTE)
     # The data step first, so that the build killed below is busy in MkDocs only.
     assert run_generator("build", cwd=project).returncode == 0
 
@@ -170,18 +154,18 @@ def test_interrupted_build_leaves_site_untouched(project: Path) -> None:
 
 
 def _bad_unit(project: Path) -> None:
-    _edit_costs(project, NEW_NOTE, unit="sesion")
+    edit_costs(project, NEW_NOTE, unit="sesion")
 
 
 def _bad_yaml(project: Path) -> None:
-    _edit_costs(project, NEW_NOTE)
+    edit_costs(project, NEW_NOTE)
     claims = project / "data" / "claims.yaml"
     claims.write_text(claims.read_text("utf-8") + '\n- id: broken\n  claim: "unclosed\n',
                       encoding="utf-8")
 
 
 def _unknown_source(project: Path) -> None:
-    _edit_costs(project, NEW_NOTE)
+    edit_costs(project, NEW_NOTE)
     legal = project / "data" / "legal.csv"
     text = legal.read_text("utf-8-sig")
     assert "federal-register-1999" in text, "the test needs a row citing federal-register-1999"

@@ -16,8 +16,6 @@ as a maintainer would:
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import signal
 import socket
@@ -32,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_project
+from .conftest import ROOT, edit_costs, make_project
 
 POLL_SECONDS = 0.05
 UPDATE_TIMEOUT = 20.0
@@ -121,21 +119,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         _stop(proc)
 
 
-def _edit_costs(project: Path, note: str, unit: str | None = None) -> None:
-    """Change the first price's note (and unit) the way an editor saves a file."""
-    path = project / "data" / "costs.csv"
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[0]["note"] = note
-    if unit is not None:
-        rows[0]["unit"] = unit
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 def _generated(project: Path) -> dict[str, int]:
     docs = project / "docs"
     return {str(p.relative_to(docs)): p.stat().st_mtime_ns
@@ -149,7 +132,7 @@ def test_serve_regenerates_and_survives_a_bad_edit(
     assert "zqgoodone" not in server.page("costs/")
 
     # (a) A good edit shows up on the served page.
-    _edit_costs(project, "Edited note zqgoodone")
+    edit_costs(project, "Edited note zqgoodone")
     seconds = _wait_for(lambda: "zqgoodone" in server.page("costs/"), UPDATE_TIMEOUT, server)
     with capsys.disabled():
         print(f"\n[serve] data/costs.csv edit visible on /costs/ after {seconds:.2f} s")
@@ -157,7 +140,7 @@ def test_serve_regenerates_and_survives_a_bad_edit(
     # (b) A bad edit: reported in the terminal, the server keeps going, and the page
     # keeps the last good text.
     written_before = server.output().count(WRITTEN)
-    _edit_costs(project, "Edited note zqbadtwo", unit="sesion")
+    edit_costs(project, "Edited note zqbadtwo", unit="sesion")
     _wait_for(lambda: "did you mean 'session'?" in server.output(), UPDATE_TIMEOUT, server)
     time.sleep(2)
     assert server.alive(), "the server stopped after a bad edit:\n" + server.output()
@@ -172,7 +155,7 @@ def test_serve_regenerates_and_survives_a_bad_edit(
     assert "zqbadtwo" not in shown, "the bad edit reached the served page"
 
     # (c) Fixing the edit updates the page again.
-    _edit_costs(project, "Edited note zqfixedthree", unit="session")
+    edit_costs(project, "Edited note zqfixedthree", unit="session")
     seconds = _wait_for(lambda: "zqfixedthree" in server.page("costs/"), UPDATE_TIMEOUT,
                         server)
     with capsys.disabled():

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from ..conftest import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -49,25 +50,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Chromium through Playwright")
 
 
-def _hand_written(docs: Path) -> list[Path]:
-    """Files in docs/ that the generator does not own (docs/.generated lists those)."""
-    manifest = docs / ".generated"
-    owned = set(manifest.read_text("utf-8").split()) if manifest.is_file() else set()
-    return [p for p in sorted(docs.rglob("*"))
-            if p.is_file() and p != manifest
-            and p.relative_to(docs).as_posix() not in owned]
-
-
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data built into a full site, in a temporary copy of the project."""
-    project = tmp_path_factory.mktemp("browser-site")
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for src in _hand_written(ROOT / "docs"):
-        dest = project / "docs" / src.relative_to(ROOT / "docs")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(src, dest)
+    project = make_project(tmp_path_factory.mktemp("browser-site"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "generator", "site"], cwd=project, env=env,
                             capture_output=True, text=True, check=False)

@@ -27,7 +27,6 @@ import functools
 import http.server
 import io
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -39,7 +38,8 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import DESKTOP, ROOT, _hand_written, _QuietHandler
+from ..conftest import make_project
+from .conftest import DESKTOP, ROOT, _QuietHandler
 
 pytestmark = pytest.mark.browser
 
@@ -303,13 +303,7 @@ class PayloadSite:
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory: pytest.TempPathFactory) -> PayloadSite:
-    project = tmp_path_factory.mktemp("payload-site")
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for src in _hand_written(ROOT / "docs"):
-        dest = project / "docs" / src.relative_to(ROOT / "docs")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(src, dest)
+    project = make_project(tmp_path_factory.mktemp("payload-site"))
     injected = write_payload_data(project / "data")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "generator", "site"], cwd=project, env=env,
