@@ -610,7 +610,7 @@ def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[C
             return (Cell(e.risks, badge=badge(e.certainty), cites=b.cites(e.sources))
                     if e else Cell("no record"))
         value = {"family": GROUP_LABELS[m.group], "route": m.route, "setting": m.setting,
-                 "supervision": m.supervision, "onset": f"{m.onset}; lasts {m.duration}",
+                 "supervision": m.supervision, "onset": f"Onset: {m.onset} Duration: {m.duration}",
                  "bioavailability": m.bioavailability}[aspect]
         return Cell(value, badge=badge(m.certainty), cites=b.cites(m.sources))
 
