@@ -55,6 +55,7 @@ from .views import (
     TableRow,
     badge,
     money,
+    price_span,
     sort_key,
 )
 
@@ -288,11 +289,8 @@ def _session_range(modality_id: str, cost_rows: list[Row[Cost]]
     listed = [c.record for c in cost_rows if c.record.modality == modality_id
               and c.record.unit is Unit.SESSION
               and c.record.certainty is not Certainty.CONTRADICTED]
-    lows = [c.low_usd for c in listed if c.low_usd is not None]
-    highs = [c.high_usd for c in listed if c.high_usd is not None]
-    open_ended = any(c.high_usd is None or c.high_open for c in listed)
-    return (min(lows) if lows else None, None if open_ended or not highs else max(highs),
-            open_ended, listed)
+    low, high, open_ended = price_span(listed)
+    return low, None if open_ended else high, open_ended, listed
 
 
 def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
@@ -583,11 +581,8 @@ def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[C
                       if c.record.modality == m.id and c.record.unit is unit]
             if not listed:
                 continue
-            lows = [c.low_usd for c in listed if c.low_usd is not None]
-            highs = [c.high_usd for c in listed if c.high_usd is not None]
-            open_ended = any(c.high_usd is None or c.high_open for c in listed)
-            shown = money(min(lows) if lows else None,
-                          None if open_ended or not highs else max(highs))
+            low, high, open_ended = price_span(listed)
+            shown = money(low, None if open_ended else high)
             count = f"{len(listed)} listing{'s' if len(listed) != 1 else ''}"
             parts.append(f"{shown} {UNIT_LABELS[unit]} ({count})")
             sources += [s for c in listed for s in c.sources]
@@ -637,15 +632,3 @@ def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[C
             graded=False,
         ),
     )
-
-
-def all_tables(data: Dataset) -> list[Table]:
-    """Every table in the dataset, for checks that must see all of them."""
-    tables = [data.overview, data.glance, data.course_costs, data.treatment_legal]
-    for pages in (data.costs, data.evidence, data.legal, data.mechanisms, data.claims):
-        tables += [p.table for p in pages]
-    for m in data.modalities:
-        tables += [m.profile, m.doses, m.costs, m.evidence]
-    tables += [c.table for c in data.comparisons]
-    return tables
-

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import Certainty, Cost, Modality, Unit
-from .views import UNIT_LABELS, Bar, Chart, Tick, money, usd
+from .views import UNIT_LABELS, Bar, Chart, Tick, money, price_span, usd
 
 CHART_WIDTH = 640
 CHART_LEFT, CHART_RIGHT = 8.0, 628.0
@@ -35,7 +35,7 @@ def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
     charts = []
     for unit, ranges in by_unit.items():
         if len(ranges) > MAX_BARS:
-            ranges = _per_modality(ranges, modalities, costs, unit)
+            ranges = _per_modality(modalities, costs, unit)
         if unit is Unit.COURSE:
             ranges = ranges + course_ranges
         if ranges:
@@ -43,20 +43,16 @@ def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
     return tuple(charts)
 
 
-def _per_modality(ranges: list[Range], modalities: Mapping[str, Modality],
-                  costs: list[Cost], unit: Unit) -> list[Range]:
+def _per_modality(modalities: Mapping[str, Modality], costs: list[Cost],
+                  unit: Unit) -> list[Range]:
     out = []
     for modality in modalities.values():
         listed = [c for c in costs if c.modality == modality.id and c.unit is unit
                   and c.certainty is not Certainty.CONTRADICTED]
         if not listed:
             continue
-        lows = [c.low_usd for c in listed if c.low_usd is not None]
-        highs = [c.high_usd for c in listed if c.high_usd is not None]
-        open_ended = any(c.high_usd is None or c.high_open for c in listed)
         out.append(Range(f"{modality.name}: {len(listed)} listings",
-                         min(lows) if lows else None, max(highs) if highs else None,
-                         open_ended, False))
+                         *price_span(listed), False))
     return out
 
 

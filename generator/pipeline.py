@@ -13,9 +13,8 @@ from .models import DATA_FILES
 from .problems import DataError, Problem
 from .render import render
 from .validate import Rows, stale, validate
-from .views import Dataset
 
-__all__ = ["assemble", "build", "check", "dataset", "generate"]
+__all__ = ["assemble", "build", "check", "generate"]
 from .write import WriteReport, write
 
 REVIEW_MAX_AGE_DAYS = 365
@@ -39,14 +38,6 @@ def check(data_dir: Path, today: dt.date | None = None,
     problems += found
     problems += stale(rows, today or dt.date.today(), max_age_days)
     return Checked(rows, problems)
-
-
-def dataset(data_dir: Path) -> Dataset:
-    """Validated, assembled data; raises DataError listing every problem."""
-    checked = check(data_dir)
-    if checked.errors:
-        raise DataError(checked.errors)
-    return assemble(checked.rows)
 
 
 def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .export import downloads
-from .models import CERTAINTY_LABELS, Certainty, Modality, Source, Term, Unit
+from .models import CERTAINTY_LABELS, Certainty, Cost, Modality, Source, Term, Unit
 
 UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
 
@@ -227,6 +228,15 @@ def badge(certainty: Certainty) -> Badge:
     return Badge(certainty.value, label, description,
                  f"methodology.md#certainty-{certainty.value}",
                  list(Certainty).index(certainty) + 1)
+
+
+def price_span(costs: Iterable[Cost]) -> tuple[Decimal | None, Decimal | None, bool]:
+    """Lowest low, highest high, and whether any of the prices is open-ended."""
+    listed = list(costs)
+    lows = [c.low_usd for c in listed if c.low_usd is not None]
+    highs = [c.high_usd for c in listed if c.high_usd is not None]
+    open_ended = any(c.high_usd is None or c.high_open for c in listed)
+    return min(lows) if lows else None, max(highs) if highs else None, open_ended
 
 
 def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:

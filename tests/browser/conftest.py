@@ -10,6 +10,7 @@ CI a missing tool skips the tests that need it, with the reason; in CI (CI=true)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -68,10 +69,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """http://127.0.0.1:PORT/ serving the built site from a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving `folder` from a thread, for as long as the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -82,6 +83,13 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving the built site from a thread."""
+    with serve_folder(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -23,13 +23,10 @@ so any failure is the site's, not a quoting slip of the test.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +36,7 @@ import pytest
 import yaml
 
 from ..conftest import make_project
-from .conftest import DESKTOP, ROOT, _QuietHandler
+from .conftest import DESKTOP, ROOT, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -320,17 +317,8 @@ def payload_site(tmp_path_factory: pytest.TempPathFactory) -> PayloadSite:
 
 @pytest.fixture(scope="module")
 def payload_url(payload_site: PayloadSite) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(payload_site.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="payload-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(payload_site.site) as url:
+        yield url
 
 
 @dataclass
