@@ -82,10 +82,6 @@ def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
     gloss = Glossary(data.terms)
 
     @jinja2.pass_context
-    def url(ctx: jinja2.runtime.Context, target: str) -> Markup:
-        return escape(relative_url(ctx["page"].path, target))
-
-    @jinja2.pass_context
     def md(ctx: jinja2.runtime.Context, target: str) -> Markup:
         # A Markdown link to the .md file, so MkDocs checks that page and anchor exist.
         path, _, anchor = target.partition("#")
@@ -108,7 +104,7 @@ def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
-    env.filters["url"] = url
+    env.filters["url"] = jinja2.pass_context(lambda ctx, target: writer(ctx).url(target))
     env.filters["md"] = md
     env.filters["gloss"] = gloss
     env.filters["attr"] = lambda v: escape(str(v))  # attribute values built from slugs/numbers
