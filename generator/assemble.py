@@ -47,8 +47,11 @@ from .views import (
     Comparison,
     DataFile,
     Dataset,
+    LazyRows,
     ModalityView,
     PagerLink,
+    RowLink,
+    SourcePage,
     SourceView,
     Table,
     TablePage,
@@ -73,24 +76,24 @@ class _Builder:
 
     def __init__(self, rows: Rows) -> None:
         sources = [cast(Source, r.record) for r in rows.get("sources.yaml", ())]
-        self.sources = {s.id: s for s in sources}
         self.labels = _source_labels(sources)
+        # The references list sources by label, over as many pages as it takes.
+        self.sources = {s.id: s for s in sorted(sources, key=lambda s: self.labels[s.id].lower())}
+        paths, _ = _page_paths(len(self.sources), "references.md")
+        self.reference_page = {source_id: paths[n // PAGE_ROWS]
+                               for n, source_id in enumerate(self.sources)}
         self.modalities = {m.id: m for m in (cast(Modality, r.record)
                                              for r in rows.get("modalities.yaml", ()))}
         self._cites: dict[str, Cite] = {}
-        self._lists: dict[tuple[str, ...], tuple[Cite, ...]] = {}
 
     def cites(self, ids: Iterable[str]) -> tuple[Cite, ...]:
-        key = tuple(ids)
-        if key not in self._lists:  # rows cite the same few combinations again and again
-            self._lists[key] = tuple(self._cite(i) for i in dict.fromkeys(key))
-        return self._lists[key]
+        return tuple(self._cite(i) for i in dict.fromkeys(ids))
 
     def _cite(self, source_id: str) -> Cite:
         if source_id not in self._cites:  # one Cite per source: rows share them
             self._cites[source_id] = Cite(source_id, self.labels[source_id],
                                           self.sources[source_id].title,
-                                          f"references.md#src-{source_id}")
+                                          f"{self.reference_page[source_id]}#src-{source_id}")
         return self._cites[source_id]
 
     def statement(self, s: Statement) -> Cell:
@@ -168,11 +171,10 @@ def assemble(rows: Rows) -> Dataset:
     for pages in (costs, evidence, legal, mechanisms, claims):
         placed += [(p.path, p.table) for p in pages]
     placed += [(m.page, m.doses) for m in modalities]
-    backlinks = _backlinks(placed)
-    for m in modalities:  # a profile's summary cites the modality's own sources
-        for cite in m.cites:
-            backlinks[cite.source_id].append(Backlink(f"Modality: {m.modality.name}",
-                                                      f"{m.page}#summary"))
+    placed += [(m.page, Table("", "", (), (), (
+        TableRow("summary", (), label=f"Modality: {m.modality.name}", cites=m.cites),)))
+        for m in modalities]  # a profile's summary cites the modality's own sources
+    backlinks, cited = _backlinks(placed)
 
     charts = price_charts(b.modalities, [r.record for r in cost_rows],
                           _course_ranges(course_costs, modality_rows, cost_rows))
@@ -183,6 +185,23 @@ def assemble(rows: Rows) -> Dataset:
         for r in rs:
             if isinstance(r.record, Graded):
                 certainty_counts[r.record.certainty] += 1
+    source_views = tuple(
+        SourceView(
+            source=s,
+            anchor=f"src-{s.id}",
+            label=b.labels[s.id],
+            doi_url=f"https://doi.org/{s.doi}" if s.doi else None,
+            cited_in=tuple(backlinks[s.id]),
+            more=cited[s.id] - len(backlinks[s.id]),
+        )
+        for s in b.sources.values()
+    )
+    paths, pager = _page_paths(len(source_views), "references.md")
+    references = tuple(
+        SourcePage(path, n, source_views[(n - 1) * PAGE_ROWS:n * PAGE_ROWS],
+                   pager if len(paths) > 1 else ())
+        for n, path in enumerate(paths, 1)
+    )
     return Dataset(
         glossary=glossary,
         terms={t.term: t.definition for t in glossary},
@@ -198,17 +217,8 @@ def assemble(rows: Rows) -> Dataset:
         mechanisms=mechanisms,
         claims=claims,
         comparisons=comparisons,
-        sources=tuple(
-            SourceView(
-                source=s,
-                anchor=f"src-{s.id}",
-                label=b.labels[s.id],
-                doi_url=f"https://doi.org/{s.doi}" if s.doi else None,
-                cited_in=tuple(backlinks[s.id][:BACKLINKS]),
-                more=max(0, len(backlinks[s.id]) - BACKLINKS),
-            )
-            for s in sorted(b.sources.values(), key=lambda s: b.labels[s.id].lower())
-        ),
+        sources=source_views,
+        references=references,
         certainty_levels=tuple(
             CertaintyLevel(badge(c), f"certainty-{c.value}", certainty_counts[c])
             for c in Certainty
@@ -229,11 +239,7 @@ def paginate(table: Table, path: str, size: int | None = None) -> tuple[TablePag
     """Split a table into pages of at most `size` rows: path, then path-stem/page-N.md."""
     size = size or PAGE_ROWS
     chunks = [table.rows[i:i + size] for i in range(0, len(table.rows), size)] or [()]
-    stem = path.removesuffix(".md")
-    paths = [path] + [f"{stem}/page-{n}.md" for n in range(2, len(chunks) + 1)]
-    starts = list(itertools.accumulate([0] + [len(c) for c in chunks]))
-    pager = tuple(PagerLink(n, p, starts[n - 1] + 1, starts[n])
-                  for n, p in enumerate(paths, 1))
+    paths, pager = _page_paths(len(table.rows), path, size)
     return tuple(
         TablePage(p, n, Table(table.caption, table.data_file, table.columns, table.numeric,
                               chunk, table.graded, table.filterable),
@@ -242,33 +248,59 @@ def paginate(table: Table, path: str, size: int | None = None) -> tuple[TablePag
     )
 
 
-def _backlinks(placed: list[tuple[str, Table]]) -> dict[str, list[Backlink]]:
-    found: dict[str, dict[Backlink, None]] = defaultdict(dict)  # ordered, without repeats
+def _page_paths(count: int, path: str, size: int = PAGE_ROWS
+                ) -> tuple[list[str], tuple[PagerLink, ...]]:
+    """The pages `count` items take at `size` a page: path, then path-stem/page-N.md."""
+    pages = max(1, -(-count // size))
+    stem = path.removesuffix(".md")
+    paths = [path] + [f"{stem}/page-{n}.md" for n in range(2, pages + 1)]
+    pager = tuple(PagerLink(n, p, (n - 1) * size + 1, min(n * size, count))
+                  for n, p in enumerate(paths, 1))
+    return paths, pager
+
+
+def _backlinks(placed: list[tuple[str, Table]]
+               ) -> tuple[dict[str, list[Backlink]], dict[str, int]]:
+    """The first BACKLINKS rows citing each source, and how many rows cite it in all."""
+    found: dict[str, list[Backlink]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     for page, table in placed:
-        for row, cite in table.cites():
-            found[cite.source_id][Backlink(row.label, f"{page}#{row.anchor}")] = None
-    return defaultdict(list, {k: list(v) for k, v in found.items()})
+        for link in table.links():
+            # A row may cite a source twice (the row and a cell): it links back once.
+            for source_id in dict.fromkeys(c.source_id for c in link.cites):
+                counts[source_id] += 1
+                if len(found[source_id]) < BACKLINKS:
+                    found[source_id].append(Backlink(link.label, f"{page}#{link.anchor}"))
+    return found, counts
 
 
 # --- the tables ----------------------------------------------------------------------
 
 
 def _costs_table(b: _Builder, cost_rows: list[Row[Cost]]) -> Table:
+    units = {unit: n for n, unit in enumerate(Unit)}
     ordered = sorted(enumerate(cost_rows, 1),
-                     key=lambda p: (p[1].record.modality, list(Unit).index(p[1].record.unit)))
+                     key=lambda p: (p[1].record.modality, units[p[1].record.unit]))
     return Table(
         caption="Price facts in US dollars, as listed by clinics, directories and reports",
         data_file="costs.csv",
         columns=COST_COLUMNS,
         numeric=COST_NUMERIC,
-        rows=tuple(_cost_row(b, index, r) for index, r in ordered),
+        rows=LazyRows(ordered, lambda p: _cost_row(b, *p), lambda p: _cost_link(b, *p)),
     )
+
+
+def _cost_link(b: _Builder, index: int, r: Row[Cost]) -> RowLink:
+    c = r.record
+    return RowLink(f"Costs: {b.modalities[c.modality].name}, {c.item}", f"cost-{index}",
+                   b.cites(c.sources))
 
 
 def _cost_row(b: _Builder, index: int, r: Row[Cost]) -> TableRow:
     c = r.record
+    link = _cost_link(b, index, r)
     return b.row(
-        f"cost-{index}", f"Costs: {b.modalities[c.modality].name}, {c.item}", r,
+        link.anchor, link.label, r,
         [
             b.modality_cell(c.modality),
             Cell(c.item),
@@ -433,22 +465,30 @@ def _legal_table(b: _Builder, legal_rows: list[Row[LegalStatus]]) -> Table:
         data_file="legal.csv",
         columns=("Jurisdiction", "Substance", "Status", "Since", "Note"),
         numeric=(False,) * 5,
-        rows=tuple(
-            b.row(
-                f"legal-{index}",
-                f"Legal status: {r.record.jurisdiction}, {r.record.substance.value}", r,
-                [
-                    Cell(r.record.jurisdiction),
-                    Cell(r.record.substance.value),
-                    Cell(r.record.status),
-                    Cell(r.record.since or "", sort=r.record.since or ""),
-                    Cell(r.record.note or ""),
-                ],
-                r.record.sources, r.record.certainty, r.record.reviewed,
-            )
-            for index, r in ordered
-        ),
+        rows=LazyRows(ordered, lambda p: _legal_row(b, *p), lambda p: _legal_link(b, *p)),
         filterable=True,
+    )
+
+
+def _legal_link(b: _Builder, index: int, r: Row[LegalStatus]) -> RowLink:
+    s = r.record
+    return RowLink(f"Legal status: {s.jurisdiction}, {s.substance.value}", f"legal-{index}",
+                   b.cites(s.sources))
+
+
+def _legal_row(b: _Builder, index: int, r: Row[LegalStatus]) -> TableRow:
+    s = r.record
+    link = _legal_link(b, index, r)
+    return b.row(
+        link.anchor, link.label, r,
+        [
+            Cell(s.jurisdiction),
+            Cell(s.substance.value),
+            Cell(s.status),
+            Cell(s.since or "", sort=s.since or ""),
+            Cell(s.note or ""),
+        ],
+        s.sources, s.certainty, s.reviewed,
     )
 
 

@@ -1,6 +1,6 @@
 """Downloads: every data file as CSV and JSON, described by a Frictionless data package.
 
-Pure like render: valid rows in, {path under docs/: bytes} out. Every file is
+Pure like render: valid rows in, (path under docs/, bytes) out, one file at a time. Every file is
 exported as CSV in the column order of its model (nested records become dotted
 columns, lists of records a JSON cell) and as JSON; the files as the maintainers
 wrote them are published too, under data/source/, with their JSON Schemas.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +35,16 @@ def downloads(data_file: str) -> dict[str, str]:
             "source": f"{FOLDER}/source/{data_file}"}
 
 
-def export(rows: Rows, data_dir: Path) -> dict[str, bytes]:
+def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, bytes]]:
     """The original files, CSV and JSON for every file, and datapackage.json."""
-    out: dict[str, bytes] = {}
     resources = []
     for name, model in DATA_FILES.items():
         records = [r.record for r in rows.get(name, ())]
         paths = downloads(name)
-        out[paths["source"]] = (data_dir / name).read_bytes()  # as the maintainers wrote it
-        dumped = [r.model_dump(mode="json") for r in records]
-        # One record a line: readable in a diff, and json's fast C encoder does the work.
-        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in dumped)
-        out[paths["json"]] = f"[\n{lines}\n]\n".encode()
+        yield paths["source"], (data_dir / name).read_bytes()  # as the maintainers wrote it
+        yield paths["json"], _json(records)
         columns = _columns(model)
-        out[paths["csv"]] = _csv(records, columns)
+        yield paths["csv"], _csv(records, columns)
         resources.append(_resource(name, model, columns, paths, len(records)))
     package = {
         "profile": "tabular-data-package",
@@ -59,9 +56,20 @@ def export(rows: Rows, data_dir: Path) -> dict[str, bytes]:
         "resources": resources,
     }
     for schema_file, text in json_schemas().items():
-        out[f"{FOLDER}/schemas/{schema_file}"] = text.encode()
-    out[f"{FOLDER}/datapackage.json"] = (json.dumps(package, indent=1) + "\n").encode()
-    return out
+        yield f"{FOLDER}/schemas/{schema_file}", text.encode()
+    yield f"{FOLDER}/datapackage.json", (json.dumps(package, indent=1) + "\n").encode()
+
+
+def _json(records: list[Record]) -> bytes:
+    # One record a line: readable in a diff, and json's fast C encoder does the work.
+    buffer = io.StringIO()
+    buffer.write("[\n")
+    for n, record in enumerate(records):
+        if n:
+            buffer.write(",\n")
+        buffer.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
+    buffer.write("\n]\n")
+    return buffer.getvalue().encode()
 
 
 def _columns(model: type[BaseModel], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:

@@ -1,7 +1,7 @@
 """Stage 1, load: read each data file into raw records that remember their lines.
 
 Only reading happens here; what the values mean is the validate stage's business.
-YAML is composed into nodes (never constructed into Python objects), so tags that
+YAML is read as parser events (never constructed into Python objects), so tags that
 would build objects, duplicate keys and aliases are refused before any value exists.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, overload
 
 import yaml
 
@@ -31,7 +32,7 @@ _PLAIN_TAGS = {
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """One record as written: its values and the line of every value in it.
 
@@ -59,24 +60,57 @@ class RawFile:
     """A data file as read: its records, and for CSV its header."""
 
     path: str
-    records: tuple[RawRecord, ...]
+    records: Sequence[RawRecord]
     header: tuple[str, ...] | None = None
 
 
-def load_dir(data_dir: Path, names: list[str], label: str = "data") -> tuple[
-    dict[str, RawFile], list[Problem]
+class CsvRecords(Sequence[RawRecord]):
+    """A CSV file's good rows, read again from its text each time they are walked.
+
+    Keeping every row's cells (and a dict per record) would cost several times the
+    file's size; at 100,000 rows that breaks the memory budget, and reading a CSV row
+    again costs about a microsecond.
+    """
+
+    def __init__(self, path: str, text: str, header: tuple[str, ...], count: int) -> None:
+        self._path = path
+        self._text = text
+        self._header = header
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> RawRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RawRecord]: ...
+    def __getitem__(self, index: int | slice) -> RawRecord | Sequence[RawRecord]:
+        return list(self)[index]
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        width = len(self._header)
+        try:
+            for line, row in _numbered(_csv_reader(self._text)):
+                if line > 1 and len(row) == width and any(cell.strip() for cell in row):
+                    # A spreadsheet saves a line break inside a cell as CRLF; keep one \n.
+                    yield RawRecord(self._path, line, {
+                        col: cell.replace("\r\n", "\n")
+                        for col, cell in zip(self._header, row, strict=True)})
+        except csv.Error:
+            return  # reported when the file was loaded
+
+
+def load_dir(data_dir: Path, names: list[str], label: str = "data") -> Iterator[
+    tuple[str, RawFile | None, list[Problem]]
 ]:
-    """Read every named file in `data_dir`; report every problem of every file."""
-    files: dict[str, RawFile] = {}
-    problems: list[Problem] = []
+    """Read each named file in `data_dir` in turn, with every problem of each.
+
+    One at a time, so a caller that is done with a file lets it go before the next.
+    """
     for name in names:
-        path = data_dir / name
-        shown = f"{label}/{name}"
-        raw, found = load_file(path, shown)
-        problems += found
-        if raw is not None:
-            files[name] = raw
-    return files, problems
+        raw, found = load_file(data_dir / name, f"{label}/{name}")
+        yield name, raw, found
 
 
 def load_file(path: Path, shown: str) -> tuple[RawFile | None, list[Problem]]:
@@ -117,15 +151,25 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 # --- CSV ------------------------------------------------------------------------
 
 
+def _csv_reader(text: str) -> Any:
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each row of a CSV reader with the line it starts on."""
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
 def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
     problems: list[Problem] = []
-    records: list[RawRecord] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    count = 0
     header: tuple[str, ...] | None = None
-    start = 1
+    reader = _csv_reader(text)
     try:
-        for row in reader:
-            line, start = start, reader.line_num + 1
+        for line, row in _numbered(reader):
             if header is None:
                 header = tuple(cell.strip() for cell in row)
                 problems += _check_header(header, shown)
@@ -141,10 +185,7 @@ def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
                     )
                 )
                 continue
-            # A spreadsheet saves a line break inside a cell as CRLF; keep it as one \n.
-            values = {col: cell.replace("\r\n", "\n")
-                      for col, cell in zip(header, row, strict=True)}
-            records.append(RawRecord(shown, line, values))
+            count += 1
     except csv.Error as err:
         problems.append(
             Problem(shown, reader.line_num, "", f"CSV cannot be read: {err}",
@@ -152,7 +193,7 @@ def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
         )
     if header is None:
         return None, problems
-    return RawFile(shown, tuple(records), header), problems
+    return RawFile(shown, CsvRecords(shown, text, header, count), header), problems
 
 
 def _check_header(header: tuple[str, ...], shown: str) -> list[Problem]:
@@ -177,22 +218,42 @@ _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
                             "\U00010000-\U0010FFFF]")
 
 
+class _AliasFound(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+_RESOLVER = yaml.resolver.Resolver()  # the tags a safe loader gives untagged values
+
+
+def _scalar_tag(event: yaml.ScalarEvent) -> str:
+    if event.tag is None or event.tag == "!":
+        return cast(str, _RESOLVER.resolve(yaml.ScalarNode, event.value,  # type: ignore[no-untyped-call]
+                                           event.implicit))
+    return event.tag
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 0
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
 def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
     bad = _NOT_PRINTABLE.search(text)
     if bad:
         return None, [Problem(shown, text[: bad.start()].count("\n") + 1, "",
                               f"contains the invisible control character "
                               f"U+{ord(bad.group()):04X}", "delete it")]
+    reader = _Reader(shown)
     try:
-        # Aliases are refused where they appear, before anything is built: this also
-        # stops "billion laughs" alias bombs.
-        for event in yaml.parse(text, Loader=_FAST_LOADER):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else 0
-                return None, [Problem(shown, line, "",
-                                      "YAML aliases (*name) are not allowed",
-                                      "write the value out in full")]
-        root = yaml.compose(text, Loader=_FAST_LOADER)
+        # Values are built straight from the parser's events, never as Python objects
+        # of a tag's choosing; an alias is refused where it appears, which also stops
+        # "billion laughs" alias bombs.
+        root = reader.document(yaml.parse(text, Loader=_FAST_LOADER))
+    except _AliasFound as alias:
+        return None, [Problem(shown, alias.line, "", "YAML aliases (*name) are not allowed",
+                              "write the value out in full")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
@@ -203,59 +264,154 @@ def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
         return None, [Problem(shown, 0, "", f"YAML cannot be read: {err}", "")]
     if root is None:
         return None, [Problem(shown, 1, "", "file is empty", "it must hold at least one record")]
-    if not isinstance(root, yaml.SequenceNode):
-        return None, [Problem(shown, root.start_mark.line + 1, "",
+    if root.kind != "seq":
+        return None, [Problem(shown, root.line, "",
                               "expected a list of records", "start each record with '- '")]
-    problems: list[Problem] = []
+    problems = reader.problems
     records: list[RawRecord] = []
     for item in root.value:
-        line = item.start_mark.line + 1
-        if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(shown, line, "", "expected a record of 'key: value' lines",
+        if item.kind != "map":
+            problems.append(Problem(shown, item.line, "",
+                                    "expected a record of 'key: value' lines",
                                     "start each record with '- key: value'"))
             continue
-        lines: dict[Loc, int] = {}
-        found: list[Problem] = []
-        values = _plain(item, (), lines, shown, found)
-        problems += found
-        records.append(RawRecord(shown, line, values, lines, broken=bool(found)))
+        records.append(RawRecord(shown, item.line, item.value or {}, item.lines,
+                                 broken=item.broken))
     return RawFile(shown, tuple(records)), problems
 
 
-def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int], shown: str,
-           problems: list[Problem]) -> Any:
-    """Turn a node into plain values; scalars stay strings for pydantic to parse."""
-    line = node.start_mark.line + 1
-    name = ".".join(str(part) for part in loc)
-    if node.tag not in _PLAIN_TAGS:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(Problem(shown, line, name, f"YAML tag {tag} is not allowed",
-                                "data files hold plain text, numbers, lists and mappings only"))
-        return None
-    if isinstance(node, yaml.ScalarNode):
-        return None if node.tag == _NULL_TAG else node.value
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, child in enumerate(node.value):
-            lines[(*loc, index)] = child.start_mark.line + 1
-            items.append(_plain(child, (*loc, index), lines, shown, problems))
+@dataclass(slots=True)
+class _Node:
+    """A value built from events: its kind, its plain value, where it starts."""
+
+    kind: str  # "scalar", "seq" or "map"
+    line: int
+    value: Any
+    lines: dict[Loc, int]  # for a record: the line of every value in it
+    broken: bool = False  # a problem inside was reported
+
+
+class _Reader:
+    """Builds plain values (strings, lists, dicts) from YAML parser events.
+
+    Scalars stay strings for pydantic to parse; refused tags and duplicate keys become
+    problems at their own line, and the record holding them is marked broken.
+    """
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[Problem] = []
+
+    def document(self, events: Iterator[yaml.Event]) -> _Node | None:
+        next(events)  # StreamStartEvent
+        event = next(events)
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        root = self._node(events, next(events), None, ())
+        next(events)  # DocumentEndEvent
+        event = next(events)
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", None,
+                "but found another document", event.start_mark)  # type: ignore[arg-type]
+        return root
+
+    def _node(self, events: Iterator[yaml.Event], event: yaml.Event,
+              record: _Node | None, loc: Loc) -> _Node:
+        line = _line(event)
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasFound(line)
+        if isinstance(event, yaml.ScalarEvent):
+            kind, tag = "scalar", _scalar_tag(event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            kind, tag = "seq", _SEQ_TAG if event.tag in (None, "!") else event.tag
+        else:
+            assert isinstance(event, yaml.MappingStartEvent)
+            kind, tag = "map", _MAP_TAG if event.tag in (None, "!") else event.tag
+        node = _Node(kind, line, None, {})
+        if record is None and kind == "map":
+            record = node  # a top-level item's mapping is a record
+        if tag not in _PLAIN_TAGS:
+            shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
+            self._problem(record, line, ".".join(map(str, loc)),
+                          f"YAML tag {shown_tag} is not allowed",
+                          "data files hold plain text, numbers, lists and mappings only")
+            if kind != "scalar":
+                self._skip(events)
+            return node
+        if kind == "scalar":
+            assert isinstance(event, yaml.ScalarEvent)
+            node.value = None if tag == _NULL_TAG else event.value.strip()
+        elif kind == "seq":
+            node.value = self._sequence(events, record, loc)
+        else:
+            assert record is not None
+            node.value = self._mapping(events, record, loc)
+        return node
+
+    def _sequence(self, events: Iterator[yaml.Event], record: _Node | None,
+                  loc: Loc) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(event := next(events), yaml.SequenceEndEvent):
+            if record is None:  # the file's top-level list: its items are records
+                items.append(self._node(events, event, None, ()))
+                continue
+            where = (*loc, len(items))
+            record.lines[where] = _line(event)
+            items.append(self._node(events, event, record, where).value)
         return items
-    mapping: dict[str, Any] = {}
-    assert isinstance(node, yaml.MappingNode)
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-            problems.append(Problem(shown, key_line, name, "keys must be plain words",
-                                    "write 'key: value'"))
-            continue
-        key = key_node.value
-        if key in mapping:
-            problems.append(Problem(
-                shown, key_line, ".".join(str(p) for p in (*loc, key)),
-                f"key appears twice in this record (first on line {lines[(*loc, key)]})",
-                "delete one of them",
-            ))
-            continue
-        lines[(*loc, key)] = key_line
-        mapping[key] = _plain(value_node, (*loc, key), lines, shown, problems)
-    return mapping
+
+    def _mapping(self, events: Iterator[yaml.Event], record: _Node,
+                 loc: Loc) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        while not isinstance(event := next(events), yaml.MappingEndEvent):
+            key_line = _line(event)
+            key = self._key(event)
+            if key is None:
+                self._drop(events, event)
+                self._problem(record, key_line, ".".join(map(str, loc)),
+                              "keys must be plain words", "write 'key: value'")
+                self._drop(events, next(events))
+                continue
+            value_event = next(events)
+            if key in mapping:
+                self._problem(record, key_line, ".".join(map(str, (*loc, key))),
+                              f"key appears twice in this record "
+                              f"(first on line {record.lines[(*loc, key)]})",
+                              "delete one of them")
+                self._drop(events, value_event)
+                continue
+            record.lines[(*loc, key)] = key_line
+            mapping[key] = self._node(events, value_event, record, (*loc, key)).value
+        return mapping
+
+    @staticmethod
+    def _key(event: yaml.Event) -> str | None:
+        """A key's text, or None when it is not a plain scalar (a list, a tag, '<<')."""
+        if not isinstance(event, yaml.ScalarEvent):
+            return None
+        return event.value if _scalar_tag(event) in _PLAIN_TAGS else None
+
+    def _drop(self, events: Iterator[yaml.Event], event: yaml.Event) -> None:
+        """Read past a value that is not kept (aliases in it are still refused)."""
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasFound(_line(event))
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self._skip(events)
+
+    def _skip(self, events: Iterator[yaml.Event]) -> None:
+        depth = 1
+        while depth:
+            event = next(events)
+            if isinstance(event, yaml.AliasEvent):
+                raise _AliasFound(_line(event))
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+
+    def _problem(self, record: _Node | None, line: int, field: str, message: str,
+                 hint: str) -> None:
+        self.problems.append(Problem(self.shown, line, field, message, hint))
+        if record is not None:
+            record.broken = True

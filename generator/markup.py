@@ -96,9 +96,10 @@ class Writer:
 
     def table(self, t: Table, id: str) -> Markup:
         ident = f"table-{escape(id)}"
-        reviewed = (f'; last reviewed <time datetime="{t.last_reviewed.isoformat()}">'
-                    f"{escape_text(t.last_reviewed.isoformat())}</time>"
-                    if t.last_reviewed else "")
+        built = list(t.rows)  # a long table builds its rows here, once
+        last = max((r.reviewed for r in built if r.reviewed), default=None)
+        reviewed = (f'; last reviewed <time datetime="{last.isoformat()}">'
+                    f"{escape_text(last.isoformat())}</time>" if last else "")
         caption = (
             f'<caption id="{ident}-caption">{self.gloss(t.caption)}. '
             f'Download <a href="{self.url(t.downloads["csv"])}" download>CSV</a> or '
@@ -112,9 +113,9 @@ class Writer:
         )
         if t.graded:
             heads += CERTAINTY_HEADER
-        elif t.rows and t.rows[0].reviewed:
+        elif built and built[0].reviewed:
             heads += '<th scope="col">Reviewed</th>'
-        rows = "".join(self.row(t, r) + "\n" for r in t.rows)
+        rows = "".join(self.row(t, r) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '

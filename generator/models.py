@@ -176,9 +176,9 @@ VERDICT_LABELS: dict[Verdict, str] = {
 class Record(BaseModel):
     """Base of every record: closed (unknown fields are errors) and immutable."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, use_enum_values=False
-    )
+    # Text arrives stripped of surrounding spaces from the load stage, which keeps one
+    # copy of each value (pydantic's own stripping copies every string).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
 class Graded(Record):

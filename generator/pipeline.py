@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble
 from .export import export
-from .load import load_dir
+from .load import RawFile, load_dir
 from .models import DATA_FILES
 from .problems import DataError, Problem
-from .render import render
+from .render import render_pages
 from .validate import Rows, stale, validate
 
-__all__ = ["assemble", "build", "check", "generate"]
+__all__ = ["assemble", "build", "check", "files", "generate"]
 from .write import WriteReport, write
 
 REVIEW_MAX_AGE_DAYS = 365
@@ -33,27 +35,42 @@ class Checked:
 def check(data_dir: Path, today: dt.date | None = None,
           max_age_days: int = REVIEW_MAX_AGE_DAYS) -> Checked:
     """Load and validate every data file; collect every problem, warnings included."""
-    files, problems = load_dir(data_dir, list(DATA_FILES), label=_label(data_dir))
-    rows, found = validate(files)
+    problems: list[Problem] = []
+
+    def loaded() -> Iterator[tuple[str, RawFile]]:
+        for name, raw, found in load_dir(data_dir, list(DATA_FILES), label=_label(data_dir)):
+            problems.extend(found)
+            if raw is not None:
+                yield name, raw
+
+    rows, found = validate(loaded())
     problems += found
     problems += stale(rows, today or dt.date.today(), max_age_days)
     return Checked(rows, problems)
 
 
-def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:
-    """Every generated file under docs/, in memory: pages and the data downloads."""
+def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every generated file under docs/, one at a time: the pages, then the downloads.
+
+    The data is checked before this returns, so invalid data raises DataError here
+    and nothing is produced.
+    """
     checked = check(data_dir)
     if checked.errors:
         raise DataError(checked.errors)
-    pages = render(assemble(checked.rows), repo_url)
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
-    files.update(export(checked.rows, data_dir))
-    return files
+    pages = render_pages(assemble(checked.rows), repo_url)
+    encoded = ((path, text.encode("utf-8")) for path, text in pages)
+    return itertools.chain(encoded, export(checked.rows, data_dir))
+
+
+def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:
+    """Every generated file under docs/, in memory (for tests and small data)."""
+    return dict(files(data_dir, repo_url))
 
 
 def build(data_dir: Path, docs_dir: Path, repo_url: str | None = None) -> WriteReport:
     """Generate everything, then write it; nothing is written if anything failed."""
-    return write(docs_dir, generate(data_dir, repo_url))
+    return write(docs_dir, files(data_dir, repo_url))
 
 
 def _label(data_dir: Path) -> str:

@@ -1,4 +1,6 @@
-"""Stage 4, render: Dataset -> {path under docs/: text}, in memory and pure.
+"""Stage 4, render: Dataset -> (path under docs/, text) for each page, pure.
+
+Pages come one at a time, so a site of 100,000 rows is never all in memory at once.
 
 Autoescaping is on and every printed value that is not already markup passes
 through `escape_text`, so a template cannot forget to escape data.
@@ -10,6 +12,7 @@ import functools
 import html
 import json
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +72,8 @@ def relative_url(from_page: str, target: str) -> str:
     return rel + fragment
 
 
-def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
+def _environment(data: Dataset, repo_url: str | None
+                 ) -> tuple[jinja2.Environment, dict[str, Writer]]:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -110,7 +114,7 @@ def _environment(data: Dataset, repo_url: str | None) -> jinja2.Environment:
     env.filters["attr"] = lambda v: escape(str(v))  # attribute values built from slugs/numbers
     env.filters["html_text"] = lambda v: html.escape(str(v), quote=True)
     env.filters["yaml_str"] = lambda v: Markup(json.dumps(str(v), ensure_ascii=False))
-    return env
+    return env, writers
 
 
 def pages(data: Dataset) -> list[Page]:
@@ -127,7 +131,7 @@ def pages(data: Dataset) -> list[Page]:
         page("legal.md", "legal.md.j2", ("legal.csv", "legal-treatment.csv")),
         page("mechanisms.md", "mechanisms.md.j2", ("mechanisms.yaml",)),
         page("claims.md", "claims.md.j2", ("claims.yaml",)),
-        page("references.md", "references.md.j2", ("sources.yaml",)),
+        page("references.md", "references.md.j2", ("sources.yaml",), rp=data.references[0]),
         page("glossary.md", "glossary.md.j2", ("glossary.yaml",)),
         page("methodology.md", "methodology.md.j2", tuple(DATA_FILES)),
         page("data.md", "data.md.j2", tuple(DATA_FILES)),
@@ -141,6 +145,8 @@ def pages(data: Dataset) -> list[Page]:
         page(c.page, "compare.md.j2", ("modalities.yaml", "costs.csv", "evidence.yaml"), c=c)
         for c in data.comparisons
     ]
+    out += [page(rp.path, "references.md.j2", ("sources.yaml",), rp=rp)
+            for rp in data.references[1:]]
     # Further pages of long tables: the first page of each is the main page above.
     for title, pages_of_table in (("Costs", data.costs), ("Evidence", data.evidence),
                                   ("Legal status", data.legal), ("Mechanisms", data.mechanisms),
@@ -152,16 +158,20 @@ def pages(data: Dataset) -> list[Page]:
     return out
 
 
-def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:
-    """Render every page (and the glossary snippet) to text, keyed by path under docs/.
+def render_pages(data: Dataset, repo_url: str | None = None) -> Iterator[tuple[str, str]]:
+    """Render every page (and the glossary snippet), one at a time: (path under docs/, text).
 
     With `repo_url` (the repository's web address), tables link to their data file there;
     without it, to the copy of the file published with the site.
     """
-    env = _environment(data, repo_url)
-    out: dict[str, str] = {}
+    env, writers = _environment(data, repo_url)
     for p in pages(data):
         template = env.get_template(p.template)
-        out[doc_file(p.path)] = template.render(data=data, page=p, **p.context)
-    out[ABBREVIATIONS] = env.get_template("abbreviations.md.j2").render(data=data)
-    return out
+        yield doc_file(p.path), template.render(data=data, page=p, **p.context)
+        writers.clear()  # a page's caches serve only that page
+    yield ABBREVIATIONS, env.get_template("abbreviations.md.j2").render(data=data)
+
+
+def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:
+    """Every page at once, keyed by path under docs/ (for tests and small data)."""
+    return dict(render_pages(data, repo_url))

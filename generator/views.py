@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar, overload
 
 from .export import downloads
 from .models import CERTAINTY_LABELS, Certainty, Cost, Modality, Source, Term, Unit
+
+T = TypeVar("T")
 
 UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
 
@@ -28,7 +31,7 @@ class Badge:
     rank: int  # 1 = strongest evidence, so the column sorts by strength, not by name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cite:
     """A citation: a short label linking to the source's entry on the references page."""
 
@@ -38,7 +41,7 @@ class Cite:
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One table cell: text, optionally a link, a sort key, and its own grade and sources."""
 
@@ -49,7 +52,7 @@ class Cell:
     cites: tuple[Cite, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
     anchor: str
     cells: tuple[Cell, ...]
@@ -60,13 +63,54 @@ class TableRow:
     source: str = ""  # "data/costs.csv:12", so a reader can find the line to correct
 
 
+@dataclass(frozen=True, slots=True)
+class RowLink:
+    """What a back-link needs from a row, without building the row."""
+
+    label: str
+    anchor: str
+    cites: tuple[Cite, ...]
+
+
+class LazyRows(Sequence[TableRow], Generic[T]):
+    """A long table's rows, built from its records when a page prints them, then let go.
+
+    A built row costs about a kilobyte: at 100,000 rows, holding them all would break
+    the generator's memory budget. `link` gives what back-links need, far more cheaply.
+    """
+
+    def __init__(self, items: Sequence[T], build: Callable[[T], TableRow],
+                 link: Callable[[T], RowLink]) -> None:
+        self.items = items
+        self.build = build
+        self.link = link
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> TableRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> LazyRows[T]: ...
+    def __getitem__(self, index: int | slice) -> TableRow | LazyRows[T]:
+        if isinstance(index, slice):
+            return LazyRows(self.items[index], self.build, self.link)
+        return self.build(self.items[index])
+
+    def __iter__(self) -> Iterator[TableRow]:
+        return map(self.build, self.items)
+
+    def links(self) -> Iterator[RowLink]:
+        return map(self.link, self.items)
+
+
 @dataclass(frozen=True)
 class Table:
     caption: str
     data_file: str
     columns: tuple[str, ...]
     numeric: tuple[bool, ...]
-    rows: tuple[TableRow, ...]
+    rows: Sequence[TableRow]
     graded: bool = True  # rows carry a certainty, sources and review date
     filterable: bool = False  # long tables get a filter box (added by the page script)
 
@@ -74,15 +118,13 @@ class Table:
     def downloads(self) -> dict[str, str]:
         return downloads(self.data_file)
 
-    @property
-    def last_reviewed(self) -> dt.date | None:
-        dates = [r.reviewed for r in self.rows if r.reviewed]
-        return max(dates) if dates else None
-
-    def cites(self) -> list[tuple[TableRow, Cite]]:
-        """Every citation in the table with the row it is in, cell citations included."""
-        return [(row, cite) for row in self.rows
-                for cite in (*row.cites, *(c for cell in row.cells for c in cell.cites))]
+    def links(self) -> Iterable[RowLink]:
+        """Each row's label, anchor and citations, cell citations included."""
+        if isinstance(self.rows, LazyRows):
+            return self.rows.links()
+        return (RowLink(row.label, row.anchor,
+                        (*row.cites, *(c for cell in row.cells for c in cell.cites)))
+                for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -107,7 +149,7 @@ class TablePage:
         return f", page {self.number} of {len(self.pager)}" if self.number > 1 else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     text: str
     target: str
@@ -121,6 +163,20 @@ class SourceView:
     doi_url: str | None
     cited_in: tuple[Backlink, ...]
     more: int  # back-links left out to keep the page short
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One page of the references (a page lists at most PAGE_ROWS sources)."""
+
+    path: str
+    number: int
+    sources: tuple[SourceView, ...]
+    pager: tuple[PagerLink, ...]  # every page of the references, for the page links
+
+    @property
+    def title_suffix(self) -> str:
+        return f", page {self.number} of {len(self.pager)}" if self.number > 1 else ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +270,7 @@ class Dataset:
     claims: tuple[TablePage, ...]
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]
+    references: tuple[SourcePage, ...]
     certainty_levels: tuple[CertaintyLevel, ...]
     files: tuple[DataFile, ...]
     counts: dict[str, int]  # records per data file

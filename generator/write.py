@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,34 +39,53 @@ def owned(docs: Path) -> set[str]:
     return {line for line in manifest.read_text("utf-8").splitlines() if line}
 
 
-def write(docs: Path, files: dict[str, bytes]) -> WriteReport:
-    """Write changed files, remove the generator's stale ones, record what it owns."""
+def write(docs: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> WriteReport:
+    """Write changed files, remove the generator's stale ones, record what it owns.
+
+    Files may come one at a time (the pipeline renders page by page). Each changed one
+    is staged beside its target; only when all have come without error are they
+    renamed into place, so a failure part-way leaves docs/ as it was.
+    """
     previous = owned(docs)
-    for rel in files:
-        target = docs / rel
-        if rel not in previous and target.exists() and not _has_banner(target):
-            raise OwnershipError(
-                f"docs/{rel} exists and was not written by the generator; "
-                "rename the hand-written page or the data that produces it"
-            )
-    written = []
-    for rel, content in sorted(files.items()):
-        target = docs / rel
-        if target.is_file() and target.read_bytes() == content:
-            continue
-        _atomic_write(target, content)
-        written.append(rel)
+    pairs = files.items() if isinstance(files, Mapping) else files
+    names: set[str] = set()
+    staged: dict[str, Path] = {}  # path under docs/ -> its staged new content
+    try:
+        for rel, content in pairs:
+            target = docs / rel
+            if rel not in previous and target.exists() and not _has_banner(target):
+                raise OwnershipError(
+                    f"docs/{rel} exists and was not written by the generator; "
+                    "rename the hand-written page or the data that produces it"
+                )
+            names.add(rel)
+            if not _same(target, content):
+                staged[rel] = _stage(target, content)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+            _prune_empty_dirs(tmp.parent, docs)
+        raise
+    for rel in sorted(staged):
+        os.replace(staged[rel], docs / rel)
     removed = []
-    for rel in sorted(previous - set(files)):
+    for rel in sorted(previous - names):
         target = docs / rel
         if target.is_file():
             target.unlink()
             removed.append(rel)
             _prune_empty_dirs(target.parent, docs)
-    manifest = "".join(f"{rel}\n" for rel in sorted(files)).encode()
+    manifest = "".join(f"{rel}\n" for rel in sorted(names)).encode()
     if manifest != _read(docs / MANIFEST):
-        _atomic_write(docs / MANIFEST, manifest)
-    return WriteReport(tuple(written), len(files) - len(written), tuple(removed))
+        os.replace(_stage(docs / MANIFEST, manifest), docs / MANIFEST)
+    return WriteReport(tuple(sorted(staged)), len(names) - len(staged), tuple(removed))
+
+
+def _same(target: Path, content: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(content) and target.read_bytes() == content
+    except FileNotFoundError:
+        return False
 
 
 def _read(path: Path) -> bytes | None:
@@ -78,18 +98,19 @@ def _has_banner(path: Path) -> bool:
     return BANNER.encode() in head
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
-    # Write beside the target and rename, so a reader (mkdocs serve) never sees half a file.
+def _stage(target: Path, content: bytes) -> Path:
+    """Write content beside the target under a dot-name that MkDocs ignores; the caller
+    renames it over the target, so a reader (mkdocs serve) never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; pages are published as they are
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def _prune_empty_dirs(folder: Path, docs: Path) -> None:

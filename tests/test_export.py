@@ -18,7 +18,7 @@ from .conftest import GOLDEN_TODAY, ROOT
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
     rows = pipeline.check(ROOT / "data", today=GOLDEN_TODAY).rows
-    return export(rows, ROOT / "data")
+    return dict(export(rows, ROOT / "data"))
 
 
 def test_every_data_file_is_offered_as_source_csv_and_json(files: dict[str, bytes]) -> None:
