@@ -248,9 +248,10 @@ def paginate(table: Table, path: str, size: int | None = None) -> tuple[TablePag
     )
 
 
-def _page_paths(count: int, path: str, size: int = PAGE_ROWS
+def _page_paths(count: int, path: str, size: int | None = None
                 ) -> tuple[list[str], tuple[PagerLink, ...]]:
     """The pages `count` items take at `size` a page: path, then path-stem/page-N.md."""
+    size = size or PAGE_ROWS
     pages = max(1, -(-count // size))
     stem = path.removesuffix(".md")
     paths = [path] + [f"{stem}/page-{n}.md" for n in range(2, pages + 1)]
@@ -265,12 +266,12 @@ def _backlinks(placed: list[tuple[str, Table]]
     found: dict[str, list[Backlink]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     for page, table in placed:
-        for link in table.links():
+        for item, cites in table.citing():
             # A row may cite a source twice (the row and a cell): it links back once.
-            for source_id in dict.fromkeys(c.source_id for c in link.cites):
+            for source_id in dict.fromkeys(c.source_id for c in cites):
                 counts[source_id] += 1
                 if len(found[source_id]) < BACKLINKS:
-                    found[source_id].append(Backlink(link.label, f"{page}#{link.anchor}"))
+                    found[source_id].append(Backlink(page, table, item))
     return found, counts
 
 
@@ -286,14 +287,14 @@ def _costs_table(b: _Builder, cost_rows: list[Row[Cost]]) -> Table:
         data_file="costs.csv",
         columns=COST_COLUMNS,
         numeric=COST_NUMERIC,
-        rows=LazyRows(ordered, lambda p: _cost_row(b, *p), lambda p: _cost_link(b, *p)),
+        rows=LazyRows(ordered, lambda p: _cost_row(b, *p), lambda p: b.cites(p[1].record.sources),
+                      lambda p: _cost_link(b, *p)),
     )
 
 
 def _cost_link(b: _Builder, index: int, r: Row[Cost]) -> RowLink:
     c = r.record
-    return RowLink(f"Costs: {b.modalities[c.modality].name}, {c.item}", f"cost-{index}",
-                   b.cites(c.sources))
+    return RowLink(f"Costs: {b.modalities[c.modality].name}, {c.item}", f"cost-{index}")
 
 
 def _cost_row(b: _Builder, index: int, r: Row[Cost]) -> TableRow:
@@ -465,15 +466,15 @@ def _legal_table(b: _Builder, legal_rows: list[Row[LegalStatus]]) -> Table:
         data_file="legal.csv",
         columns=("Jurisdiction", "Substance", "Status", "Since", "Note"),
         numeric=(False,) * 5,
-        rows=LazyRows(ordered, lambda p: _legal_row(b, *p), lambda p: _legal_link(b, *p)),
+        rows=LazyRows(ordered, lambda p: _legal_row(b, *p),
+                      lambda p: b.cites(p[1].record.sources), lambda p: _legal_link(b, *p)),
         filterable=True,
     )
 
 
 def _legal_link(b: _Builder, index: int, r: Row[LegalStatus]) -> RowLink:
     s = r.record
-    return RowLink(f"Legal status: {s.jurisdiction}, {s.substance.value}", f"legal-{index}",
-                   b.cites(s.sources))
+    return RowLink(f"Legal status: {s.jurisdiction}, {s.substance.value}", f"legal-{index}")
 
 
 def _legal_row(b: _Builder, index: int, r: Row[LegalStatus]) -> TableRow:

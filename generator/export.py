@@ -9,17 +9,15 @@ wrote them are published too, under data/source/, with their JSON Schemas.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from .contract import json_schemas, schema_name
-from .models import DATA_FILES, Record, field_order
+from .models import DATA_FILES, Record, dump, field_order, fields, is_record_type, json_schema
 from .validate import Rows
+from .write import Content
 
 FOLDER = "data"
 
@@ -35,7 +33,7 @@ def downloads(data_file: str) -> dict[str, str]:
             "source": f"{FOLDER}/source/{data_file}"}
 
 
-def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, bytes]]:
+def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, Content]]:
     """The original files, CSV and JSON for every file, and datapackage.json."""
     resources = []
     for name, model in DATA_FILES.items():
@@ -60,21 +58,18 @@ def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, bytes]]:
     yield f"{FOLDER}/datapackage.json", (json.dumps(package, indent=1) + "\n").encode()
 
 
-def _json(records: list[Record]) -> bytes:
+def _json(records: list[Record]) -> Iterator[bytes]:
     # One record a line: readable in a diff, and json's fast C encoder does the work.
-    buffer = io.StringIO()
-    buffer.write("[\n")
+    # Line by line, so a download of 100,000 rows is never whole in memory.
+    yield b"[\n"
     for n, record in enumerate(records):
-        if n:
-            buffer.write(",\n")
-        buffer.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
-    buffer.write("\n]\n")
-    return buffer.getvalue().encode()
+        yield (b",\n" if n else b"") + json.dumps(dump(record), ensure_ascii=False).encode()
+    yield b"\n]\n"
 
 
-def _columns(model: type[BaseModel], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+def _columns(model: type[Record], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
     """(column name, JSON Schema of the column) with nested records flattened."""
-    schema = model.model_json_schema()
+    schema = json_schema(model)
     defs = schema.get("$defs", {})
     columns = []
     for field in field_order(model):
@@ -87,11 +82,9 @@ def _columns(model: type[BaseModel], prefix: str = "") -> list[tuple[str, dict[s
     return columns
 
 
-def _nested(model: type[BaseModel], field: str) -> type[BaseModel] | None:
-    annotation = model.model_fields[field].annotation
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
+def _nested(model: type[Record], field: str) -> type[Record] | None:
+    annotation = fields(model)[field].annotation
+    return annotation if is_record_type(annotation) else None
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -116,14 +109,29 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(records: list[Record], columns: list[tuple[str, dict[str, Any]]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def _csv(records: list[Record], columns: list[tuple[str, dict[str, Any]]]) -> Iterator[bytes]:
+    line = _Line()
+    writer = csv.writer(line, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
-    for record in records:
-        flat = record.model_dump(mode="json")
+    yield line.take()
+    for record in records:  # row by row, as _json
+        flat = dump(record)
         writer.writerow([_cell(_dig(flat, name)) for name, _ in columns])
-    return buffer.getvalue().encode()
+        yield line.take()
+
+
+class _Line:
+    """A file for csv.writer that holds the row it last wrote, as UTF-8."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def take(self) -> bytes:
+        text, self.text = self.text, ""
+        return text.encode()
 
 
 def _dig(values: dict[str, Any], dotted: str) -> Any:
@@ -154,7 +162,7 @@ def _field(name: str, prop: dict[str, Any]) -> dict[str, Any]:
 
 def _resource(name: str, model: type[Record], columns: list[tuple[str, dict[str, Any]]],
               paths: dict[str, str], count: int) -> dict[str, Any]:
-    required = set(model.model_json_schema().get("required", []))
+    required = set(json_schema(model).get("required", []))
     fields = []
     for column, prop in columns:
         field = _field(column, prop)

@@ -65,16 +65,16 @@ class RawFile:
 
 
 class CsvRecords(Sequence[RawRecord]):
-    """A CSV file's good rows, read again from its text each time they are walked.
+    """A CSV file's good rows, read again from its bytes each time they are walked.
 
     Keeping every row's cells (and a dict per record) would cost several times the
     file's size; at 100,000 rows that breaks the memory budget, and reading a CSV row
     again costs about a microsecond.
     """
 
-    def __init__(self, path: str, text: str, header: tuple[str, ...], count: int) -> None:
+    def __init__(self, path: str, data: bytes, header: tuple[str, ...], count: int) -> None:
         self._path = path
-        self._text = text
+        self._data = data
         self._header = header
         self._count = count
 
@@ -91,7 +91,7 @@ class CsvRecords(Sequence[RawRecord]):
     def __iter__(self) -> Iterator[RawRecord]:
         width = len(self._header)
         try:
-            for line, row in _numbered(_csv_reader(self._text)):
+            for line, row in _numbered(_csv_reader(self._data)):
                 if line > 1 and len(row) == width and any(cell.strip() for cell in row):
                     # A spreadsheet saves a line break inside a cell as CRLF; keep one \n.
                     yield RawRecord(self._path, line, {
@@ -125,13 +125,14 @@ def load_file(path: Path, shown: str) -> tuple[RawFile | None, list[Problem]]:
                 "split it or remove what was pasted by mistake",
             )
         ]
-    text, problem = _decode(path.read_bytes(), shown)
+    data = path.read_bytes()
+    text, problem = _decode(data, shown)
     if problem:
         return None, [problem]
     if not text.strip():
         return None, [Problem(shown, 1, "", "file is empty", "it must hold at least one record")]
     if path.suffix == ".csv":
-        return _load_csv(text, shown)
+        return _load_csv(data, shown)
     return _load_yaml(text, shown)
 
 
@@ -151,8 +152,11 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 # --- CSV ------------------------------------------------------------------------
 
 
-def _csv_reader(text: str) -> Any:
-    return csv.reader(io.StringIO(text, newline=""), strict=True)
+def _csv_reader(data: bytes) -> Any:
+    # Decoded a few kilobytes at a time: a StringIO of the whole text would hold four
+    # bytes a character. The bytes were checked as UTF-8 when the file was read.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return csv.reader(lines, strict=True)
 
 
 def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
@@ -163,11 +167,11 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
+def _load_csv(data: bytes, shown: str) -> tuple[RawFile | None, list[Problem]]:
     problems: list[Problem] = []
     count = 0
     header: tuple[str, ...] | None = None
-    reader = _csv_reader(text)
+    reader = _csv_reader(data)
     try:
         for line, row in _numbered(reader):
             if header is None:
@@ -193,7 +197,7 @@ def _load_csv(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
         )
     if header is None:
         return None, problems
-    return RawFile(shown, CsvRecords(shown, text, header, count), header), problems
+    return RawFile(shown, CsvRecords(shown, data, header, count), header), problems
 
 
 def _check_header(header: tuple[str, ...], shown: str) -> list[Problem]:

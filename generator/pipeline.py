@@ -17,7 +17,7 @@ from .render import render_pages
 from .validate import Rows, stale, validate
 
 __all__ = ["assemble", "build", "check", "files", "generate"]
-from .write import WriteReport, write
+from .write import Content, WriteReport, joined, write
 
 REVIEW_MAX_AGE_DAYS = 365
 
@@ -49,7 +49,7 @@ def check(data_dir: Path, today: dt.date | None = None,
     return Checked(rows, problems)
 
 
-def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, Content]]:
     """Every generated file under docs/, one at a time: the pages, then the downloads.
 
     The data is checked before this returns, so invalid data raises DataError here
@@ -65,7 +65,7 @@ def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, by
 
 def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:
     """Every generated file under docs/, in memory (for tests and small data)."""
-    return dict(files(data_dir, repo_url))
+    return {path: joined(content) for path, content in files(data_dir, repo_url)}
 
 
 def build(data_dir: Path, docs_dir: Path, repo_url: str | None = None) -> WriteReport:

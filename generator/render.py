@@ -58,18 +58,20 @@ def page_url(path: str) -> str:
     return stem
 
 
-@functools.lru_cache(maxsize=65536)  # the same few targets recur on every row of a page
 def relative_url(from_page: str, target: str) -> str:
     """A link from one page to a target like 'references.md#src-x', relative to the page."""
     path, _, anchor = target.partition("#")
     fragment = f"#{anchor}" if anchor else ""
-    if not path:
-        return fragment
+    return (_relative_page(from_page, path) if path else "") + fragment
+
+
+@functools.lru_cache(maxsize=4096)  # the same few pages are linked from every row
+def _relative_page(from_page: str, path: str) -> str:
     base, to = page_url(from_page), page_url(path)
     rel = posixpath.relpath(to or ".", base or ".")
     if to == "" or to.endswith("/"):  # a page: directory URLs end in a slash
         rel = "./" if rel == "." else rel + "/"
-    return rel + fragment
+    return rel
 
 
 def _environment(data: Dataset, repo_url: str | None

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .load import Loc, RawFile, RawRecord
-from .models import DATA_FILES, FieldError, Record
+from .models import DATA_FILES, FieldError, Record, fields, is_record_type, parse
 from .problems import Problem
 
 R = TypeVar("R", bound=Record)
@@ -64,9 +64,8 @@ def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]
             targets[name] = _targets(raw, KEYS[name])
         model = DATA_FILES[name]
         valid: list[Row[Record]] = []
-        known = set(model.model_fields)
-        lists = {name for name, info in model.model_fields.items() if _is_list(info.annotation)}
-        shared: dict[frozenset[str], set[str]] = {}
+        known = set(fields(model))
+        lists = {name for name, info in fields(model).items() if _is_list(info.annotation)}
         pool: dict[str, str] = {}
         if raw.header is not None:
             problems += _check_columns(raw, model)
@@ -77,16 +76,10 @@ def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]
             values = (_csv_values(rec, known, lists, pool) if raw.header is not None
                       else rec.values)
             try:
-                record = model.model_validate(values)
+                record = parse(model, values)
             except ValidationError as err:
                 problems += [_problem(rec, model, e) for e in err.errors()]
                 continue
-            # pydantic gives each record its own set of the fields it was given (700 bytes
-            # for a CSV row); records with the same fields can share one, as we never
-            # change it.
-            fields_set = record.__pydantic_fields_set__
-            object.__setattr__(record, "__pydantic_fields_set__",
-                               shared.setdefault(frozenset(fields_set), fields_set))
             problems += _check_references(rec, record, targets)
             valid.append(Row(record, rec.path, rec.line))
         rows[name] = tuple(valid)
@@ -100,12 +93,12 @@ def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]
 def _check_columns(raw: RawFile, model: type[Record]) -> list[Problem]:
     assert raw.header is not None
     problems = []
-    fields = list(model.model_fields)
+    names = list(fields(model))
     for col in raw.header:
-        if col and col not in fields:
+        if col and col not in names:
             problems.append(Problem(raw.path, 1, col, "unknown column",
-                                    _did_you_mean(col, fields, "allowed: " + ", ".join(fields))))
-    for name, info in model.model_fields.items():
+                                    _did_you_mean(col, names, "allowed: " + ", ".join(names))))
+    for name, info in fields(model).items():
         if info.is_required() and name not in raw.header:
             problems.append(Problem(raw.path, 1, name, "required column is missing",
                                     "add it to the header row"))
@@ -148,7 +141,7 @@ def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, st
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "required value is missing", "add a value"
-    if kind == "extra_forbidden":
+    if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         allowed = _fields_at(model, loc[:-1])
         return "unknown field", _did_you_mean(str(loc[-1]), allowed,
                                               "allowed: " + ", ".join(allowed))
@@ -180,7 +173,8 @@ def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, st
         return f"expected a list, got {got}", "in YAML '[a, b]'; in CSV 'a;b'"
     if kind == "string_type":
         return f"expected text, got {got}", "write the value on the same line as the key"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+    if kind in {"model_type", "dict_type", "model_attributes_type", "dataclass_type",
+                "dataclass_args_type"}:
         return f"expected 'key: value' lines, got {got}", "indent the keys under this one"
     if kind == "value_error":
         # Our validators write "what is wrong; how to fix it".
@@ -213,15 +207,15 @@ def _did_you_mean(word: str, choices: list[str], fallback: str) -> str:
 # --- walking the model declarations -----------------------------------------------
 
 
-def _annotation_at(model: type[BaseModel], loc: Loc) -> Any:
+def _annotation_at(model: type[Record], loc: Loc) -> Any:
     current: Any = model
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else current
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part)
+        elif is_record_type(current):
+            info = fields(current).get(part)
             if info is None:
                 return None
             current = info.annotation
@@ -249,8 +243,8 @@ def _is_list(annotation: Any) -> bool:
 
 def _fields_at(model: type[Record], loc: Loc) -> list[str]:
     target = _annotation_at(model, loc) if loc else model
-    if isinstance(target, type) and issubclass(target, BaseModel):
-        return list(target.model_fields)
+    if is_record_type(target):
+        return list(fields(target))
     return []
 
 
@@ -300,9 +294,9 @@ def _check_references(rec: RawRecord, record: Record,
     return problems
 
 
-def references(record: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
+def references(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
     """Every id that `record` (at any depth) uses to point at another file's record."""
-    for name in type(record).model_fields:
+    for name in fields(type(record)):
         value = getattr(record, name)
         if name in REFERENCES:
             target = REFERENCES[name]
@@ -311,11 +305,11 @@ def references(record: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str
                     yield (*loc, name, index), target, item
             elif value is not None:
                 yield (*loc, name), target, value
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, Record):
             yield from references(value, (*loc, name))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, Record):
                     yield from references(item, (*loc, name, index))
 
 

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from .export import downloads
 from .models import CERTAINTY_LABELS, Certainty, Cost, Modality, Source, Term, Unit
@@ -69,20 +69,21 @@ class RowLink:
 
     label: str
     anchor: str
-    cites: tuple[Cite, ...]
 
 
 class LazyRows(Sequence[TableRow], Generic[T]):
     """A long table's rows, built from its records when a page prints them, then let go.
 
     A built row costs about a kilobyte: at 100,000 rows, holding them all would break
-    the generator's memory budget. `link` gives what back-links need, far more cheaply.
+    the generator's memory budget. `cites` and `link` give what back-links need, far
+    more cheaply.
     """
 
     def __init__(self, items: Sequence[T], build: Callable[[T], TableRow],
-                 link: Callable[[T], RowLink]) -> None:
+                 cites: Callable[[T], tuple[Cite, ...]], link: Callable[[T], RowLink]) -> None:
         self.items = items
         self.build = build
+        self.cites = cites
         self.link = link
 
     def __len__(self) -> int:
@@ -94,14 +95,11 @@ class LazyRows(Sequence[TableRow], Generic[T]):
     def __getitem__(self, index: slice) -> LazyRows[T]: ...
     def __getitem__(self, index: int | slice) -> TableRow | LazyRows[T]:
         if isinstance(index, slice):
-            return LazyRows(self.items[index], self.build, self.link)
+            return LazyRows(self.items[index], self.build, self.cites, self.link)
         return self.build(self.items[index])
 
     def __iter__(self) -> Iterator[TableRow]:
         return map(self.build, self.items)
-
-    def links(self) -> Iterator[RowLink]:
-        return map(self.link, self.items)
 
 
 @dataclass(frozen=True)
@@ -118,13 +116,19 @@ class Table:
     def downloads(self) -> dict[str, str]:
         return downloads(self.data_file)
 
-    def links(self) -> Iterable[RowLink]:
-        """Each row's label, anchor and citations, cell citations included."""
+    def citing(self) -> Iterable[tuple[Any, tuple[Cite, ...]]]:
+        """Each row (as `link` takes it) with its citations, cell citations included."""
         if isinstance(self.rows, LazyRows):
-            return self.rows.links()
-        return (RowLink(row.label, row.anchor,
-                        (*row.cites, *(c for cell in row.cells for c in cell.cites)))
+            lazy = self.rows
+            return ((item, lazy.cites(item)) for item in lazy.items)
+        return ((row, (*row.cites, *(c for cell in row.cells for c in cell.cites)))
                 for row in self.rows)
+
+    def link(self, item: Any) -> RowLink:
+        """A row's label and anchor, for the back-links to it."""
+        if isinstance(self.rows, LazyRows):
+            return self.rows.link(item)
+        return RowLink(item.label, item.anchor)
 
 
 @dataclass(frozen=True)
@@ -151,8 +155,17 @@ class TablePage:
 
 @dataclass(frozen=True, slots=True)
 class Backlink:
-    text: str
-    target: str
+    """A row citing a source. Its text and target are worked out when the references
+    page prints them: at 100,000 rows, holding every one as text costs 20 MB."""
+
+    page: str
+    table: Table
+    item: Any  # the row, as table.link takes it
+
+    def resolve(self) -> tuple[str, str]:
+        """The link's text and its target."""
+        link = self.table.link(self.item)
+        return link.label, f"{self.page}#{link.anchor}"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ produced while never touching a hand-written page.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,17 +41,27 @@ def owned(docs: Path) -> set[str]:
     return {line for line in manifest.read_text("utf-8").splitlines() if line}
 
 
-def write(docs: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> WriteReport:
+Content = bytes | Iterable[bytes]  # a file whole, or in pieces (a large download)
+
+
+def joined(content: Content) -> bytes:
+    return content if isinstance(content, bytes) else b"".join(content)
+
+
+def write(docs: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]
+          ) -> WriteReport:
     """Write changed files, remove the generator's stale ones, record what it owns.
 
-    Files may come one at a time (the pipeline renders page by page). Each changed one
-    is staged beside its target; only when all have come without error are they
-    renamed into place, so a failure part-way leaves docs/ as it was.
+    Files come one at a time (the pipeline renders page by page) and are compared with
+    what is in docs/ as they are staged, outside docs/; only when all have come without
+    error are the changed ones renamed into place, so a failure part-way leaves docs/
+    as it was, and a file is never held whole in memory just to be compared.
     """
     previous = owned(docs)
     pairs = files.items() if isinstance(files, Mapping) else files
     names: set[str] = set()
-    staged: dict[str, Path] = {}  # path under docs/ -> its staged new content
+    changed: dict[str, Path] = {}  # path under docs/ -> its staged new content
+    stage = Path(tempfile.mkdtemp(prefix=f".{docs.name}-staging-", dir=docs.parent))
     try:
         for rel, content in pairs:
             target = docs / rel
@@ -59,33 +71,40 @@ def write(docs: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) 
                     "rename the hand-written page or the data that produces it"
                 )
             names.add(rel)
-            if not _same(target, content):
-                staged[rel] = _stage(target, content)
-    except BaseException:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-            _prune_empty_dirs(tmp.parent, docs)
-        raise
-    for rel in sorted(staged):
-        os.replace(staged[rel], docs / rel)
-    removed = []
-    for rel in sorted(previous - names):
-        target = docs / rel
-        if target.is_file():
-            target.unlink()
-            removed.append(rel)
-            _prune_empty_dirs(target.parent, docs)
-    manifest = "".join(f"{rel}\n" for rel in sorted(names)).encode()
-    if manifest != _read(docs / MANIFEST):
-        os.replace(_stage(docs / MANIFEST, manifest), docs / MANIFEST)
-    return WriteReport(tuple(sorted(staged)), len(names) - len(staged), tuple(removed))
+            staged = stage / str(len(names))
+            if _stage(staged, target, content):
+                changed[rel] = staged
+        for rel in sorted(changed):
+            (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(changed[rel], docs / rel)
+        removed = []
+        for rel in sorted(previous - names):
+            target = docs / rel
+            if target.is_file():
+                target.unlink()
+                removed.append(rel)
+                _prune_empty_dirs(target.parent, docs)
+        manifest = stage / MANIFEST
+        if _stage(manifest, docs / MANIFEST, "".join(f"{rel}\n" for rel in sorted(names)).encode()):
+            os.replace(manifest, docs / MANIFEST)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return WriteReport(tuple(sorted(changed)), len(names) - len(changed), tuple(removed))
 
 
-def _same(target: Path, content: bytes) -> bool:
-    try:
-        return target.stat().st_size == len(content) and target.read_bytes() == content
-    except FileNotFoundError:
-        return False
+def _stage(staged: Path, target: Path, content: Content) -> bool:
+    """Write content to `staged`, comparing it with `target` as it goes; True if it differs."""
+    chunks = (content,) if isinstance(content, bytes) else content
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(staged.open("wb"))
+        old = stack.enter_context(target.open("rb")) if target.is_file() else None
+        same = old is not None
+        for chunk in chunks:
+            out.write(chunk)
+            same = same and old is not None and old.read(len(chunk)) == chunk
+        same = same and old is not None and old.read(1) == b""
+    staged.chmod(0o644)  # published as they are, whatever the umask
+    return not same
 
 
 def _read(path: Path) -> bytes | None:
@@ -96,21 +115,6 @@ def _has_banner(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(200)
     return BANNER.encode() in head
-
-
-def _stage(target: Path, content: bytes) -> Path:
-    """Write content beside the target under a dot-name that MkDocs ignores; the caller
-    renames it over the target, so a reader (mkdocs serve) never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; pages are published as they are
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
 
 
 def _prune_empty_dirs(folder: Path, docs: Path) -> None:

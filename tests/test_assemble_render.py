@@ -63,7 +63,7 @@ def test_course_cost_is_sessions_times_the_uncontradicted_session_range() -> Non
 def test_every_cited_source_links_back_to_the_rows_that_cite_it() -> None:
     data = _dataset()
     zarate = next(s for s in data.sources if s.source.id == "zarate-2006")
-    targets = {link.target for link in zarate.cited_in}
+    targets = {link.resolve()[1] for link in zarate.cited_in}
     assert "claims.md#claim-iv-dose" in targets
     assert "mechanisms.md#mechanism-nmda-antagonism" in targets
     assert zarate.doi_url == "https://doi.org/10.1001/archpsyc.63.8.856"
@@ -110,9 +110,17 @@ def test_long_tables_continue_on_further_pages_and_back_links_follow_the_rows(
     assert [(link.first_row, link.last_row) for link in data.costs[1].pager] == [(1, 1), (2, 2)]
     second = data.costs[1].table.rows[0]
     article = next(s for s in data.sources if s.source.id == "article-2025")
-    assert f"costs/page-2.md#{second.anchor}" in {link.target for link in article.cited_in}
+    assert f"costs/page-2.md#{second.anchor}" in {link.resolve()[1] for link in article.cited_in}
     pages = render(data)
     assert "Costs, page 2 of 2" in pages["costs/page-2/index.md"]
+    # The references continue too, and citations point at the page their source is on.
+    assert len(data.references) == len(data.sources) > 1
+    on_two = data.references[1].sources[0]
+    assert f'id="{on_two.anchor}"' in pages["references/page-2/index.md"]
+    listed_on = {s.source.id: rp.path for rp in data.references for s in rp.sources}
+    cites = [c for tp in data.costs for row in tp.table.rows for c in row.cites]
+    assert cites and all(c.target == f"{listed_on[c.source_id]}#src-{c.source_id}"
+                         for c in cites)
 
 
 def test_tables_link_to_their_data_file_in_the_repository_when_its_address_is_known() -> None:

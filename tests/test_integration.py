@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from generator import pipeline
 from generator.assemble import money
+from generator.models import Record, fields
 
 from .conftest import ROOT
 
@@ -31,12 +31,12 @@ def _site_text(site: Path) -> str:
     return re.sub(r"\s+", " ", html.unescape(" ".join(chunks)))
 
 
-def _values(record: BaseModel):  # type: ignore[no-untyped-def]
-    for name in type(record).model_fields:
+def _values(record: Record):  # type: ignore[no-untyped-def]
+    for name in fields(type(record)):
         value = getattr(record, name)
         items = value if isinstance(value, list) else [value]
         for item in items:
-            if isinstance(item, BaseModel):
+            if isinstance(item, Record):
                 yield from _values(item)
             elif item is not None and not isinstance(item, bool):
                 yield name, item
