@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import string
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -67,6 +67,8 @@ PROFILE_COSTS = 50  # price rows on a modality's profile; the costs page has the
 COMPARE_CITES = 8  # sources cited in a comparison's cost cell
 BACKLINKS = 25  # back-links per source on the references page; the rest are counted
 
+Priced = dict[tuple[str, Unit], list[Cost]]  # price facts by modality and unit
+
 COST_COLUMNS = ("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note")
 COST_NUMERIC = (False, False, True, False, False, False, False)
 
@@ -86,7 +88,9 @@ class _Builder:
                                              for r in rows.get("modalities.yaml", ()))}
         self._cites: dict[str, Cite] = {}
 
-    def cites(self, ids: Iterable[str]) -> tuple[Cite, ...]:
+    def cites(self, ids: Sequence[str]) -> tuple[Cite, ...]:
+        if len(ids) == 1:  # most rows cite one source
+            return (self._cite(ids[0]),)
         return tuple(self._cite(i) for i in dict.fromkeys(ids))
 
     def _cite(self, source_id: str) -> Cite:
@@ -100,7 +104,7 @@ class _Builder:
         return Cell(s.text, badge=badge(s.certainty), cites=self.cites(s.sources))
 
     def row(self, anchor: str, label: str, row: Row[Any], cells: Sequence[Cell],
-            sources: Iterable[str], certainty: Certainty | None,
+            sources: Sequence[str], certainty: Certainty | None,
             reviewed: dt.date | None) -> TableRow:
         return TableRow(
             anchor=anchor,
@@ -159,10 +163,11 @@ def assemble(rows: Rows) -> Dataset:
     claims = paginate(_claim_table(b, _typed(rows, "claims.yaml")), "claims.md")
     glance = _glance_table(b, _typed(rows, "aspects.yaml"))
     treatment_legal = _treatment_table(b, treatment_rows)
-    course_costs = _course_table(b, modality_rows, cost_rows)
+    priced = _priced(cost_rows)
+    course_costs = _course_table(b, modality_rows, priced)
     modalities = tuple(_modality_view(b, r, cost_rows, evidence_rows) for r in modality_rows)
     comparisons = tuple(
-        _comparison(b, one.record, two.record, cost_rows, evidence_rows, treatment_rows)
+        _comparison(b, one.record, two.record, priced, evidence_rows, treatment_rows)
         for one, two in itertools.combinations(modality_rows, 2)
     )
 
@@ -177,7 +182,7 @@ def assemble(rows: Rows) -> Dataset:
     backlinks, cited = _backlinks(placed)
 
     charts = price_charts(b.modalities, [r.record for r in cost_rows],
-                          _course_ranges(course_costs, modality_rows, cost_rows))
+                          _course_ranges(course_costs, modality_rows, priced))
     reviewed = [d for rs in rows.values() for r in rs
                 if (d := getattr(r.record, "reviewed", None)) is not None]
     certainty_counts: dict[Certainty, int] = defaultdict(int)
@@ -206,7 +211,7 @@ def assemble(rows: Rows) -> Dataset:
         glossary=glossary,
         terms={t.term: t.definition for t in glossary},
         modalities=modalities,
-        overview=_overview_table(b, modality_rows, cost_rows),
+        overview=_overview_table(b, modality_rows, priced),
         glance=glance,
         costs=costs,
         course_costs=course_costs,
@@ -316,23 +321,28 @@ def _cost_row(b: _Builder, index: int, r: Row[Cost]) -> TableRow:
     )
 
 
-def _session_range(modality_id: str, cost_rows: list[Row[Cost]]
+def _priced(cost_rows: list[Row[Cost]]) -> Priced:
+    priced: Priced = defaultdict(list)
+    for r in cost_rows:
+        priced[(r.record.modality, r.record.unit)].append(r.record)
+    return priced
+
+
+def _session_range(modality_id: str, priced: Priced
                    ) -> tuple[Decimal | None, Decimal | None, bool, list[Cost]]:
     """Lowest and highest per-session price over every listing that is not contradicted."""
-    listed = [c.record for c in cost_rows if c.record.modality == modality_id
-              and c.record.unit is Unit.SESSION
-              and c.record.certainty is not Certainty.CONTRADICTED]
+    listed = [c for c in priced.get((modality_id, Unit.SESSION), ())
+              if c.certainty is not Certainty.CONTRADICTED]
     low, high, open_ended = price_span(listed)
     return low, None if open_ended else high, open_ended, listed
 
 
-def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
-                  cost_rows: list[Row[Cost]]) -> Table:
+def _course_table(b: _Builder, modality_rows: list[Row[Modality]], priced: Priced) -> Table:
     """Typical course = sessions in a course x the range of per-session prices (computed)."""
     out = []
     for r in modality_rows:
         m = r.record
-        low, high, _, listed = _session_range(m.id, cost_rows)
+        low, high, _, listed = _session_range(m.id, priced)
         if m.course_sessions is None or not listed:
             continue
         n = m.course_sessions
@@ -360,7 +370,7 @@ def _course_table(b: _Builder, modality_rows: list[Row[Modality]],
 
 
 def _course_ranges(table: Table, modality_rows: list[Row[Modality]],
-                   cost_rows: list[Row[Cost]]) -> list[Range]:
+                   priced: Priced) -> list[Range]:
     """Each computed course cost as a range for the course chart."""
     anchors = {row.anchor for row in table.rows}
     out = []
@@ -368,7 +378,7 @@ def _course_ranges(table: Table, modality_rows: list[Row[Modality]],
         m = r.record
         if f"course-{m.id}" not in anchors or m.course_sessions is None:
             continue
-        low, high, open_ended, _ = _session_range(m.id, cost_rows)
+        low, high, open_ended, _ = _session_range(m.id, priced)
         n = m.course_sessions
         out.append(Range(f"{m.name}: {n} sessions (computed)",
                          low * n if low is not None else None,
@@ -377,12 +387,11 @@ def _course_ranges(table: Table, modality_rows: list[Row[Modality]],
     return out
 
 
-def _overview_table(b: _Builder, modality_rows: list[Row[Modality]],
-                    cost_rows: list[Row[Cost]]) -> Table:
+def _overview_table(b: _Builder, modality_rows: list[Row[Modality]], priced: Priced) -> Table:
     out = []
     for r in modality_rows:
         m = r.record
-        low, high, _, _ = _session_range(m.id, cost_rows)
+        low, high, _, _ = _session_range(m.id, priced)
         price = money(low, high) if (low is not None or high is not None) else "no listing"
         out.append(b.row(
             f"modality-{m.id}", m.name, r,
@@ -609,7 +618,7 @@ def _modality_view(b: _Builder, r: Row[Modality], cost_rows: list[Row[Cost]],
                         doses, costs, len(own_costs), _evidence_table(b, evidence_rows, m.id))
 
 
-def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[Cost]],
+def _comparison(b: _Builder, one: Modality, two: Modality, priced: Priced,
                 evidence_rows: list[Row[Evidence]], treatment_rows: list[Row[TreatmentLegal]]
                 ) -> Comparison:
     evidence = {e.record.modality: e.record for e in evidence_rows}
@@ -618,8 +627,7 @@ def _comparison(b: _Builder, one: Modality, two: Modality, cost_rows: list[Row[C
     def cost(m: Modality) -> Cell:
         parts, sources = [], []
         for unit in Unit:
-            listed = [c.record for c in cost_rows
-                      if c.record.modality == m.id and c.record.unit is unit]
+            listed = priced.get((m.id, unit), [])
             if not listed:
                 continue
             low, high, open_ended = price_span(listed)

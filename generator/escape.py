@@ -64,7 +64,7 @@ class Glossary:
             if names else None
         )
 
-    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Glossary per build; texts repeat
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one Glossary per build; texts repeat
     def __call__(self, text: str) -> Markup:
         if self._pattern is None:
             return escape_text(text)

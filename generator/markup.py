@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from .escape import Glossary, escape_attr, escape_text
 from .export import downloads
-from .views import Badge, Cell, Cite, Table, TableRow
+from .views import Badge, Cell, Cite, SourceView, Table, TableRow
 
 Url = Callable[[str], str]
 
@@ -60,6 +60,38 @@ class Writer:
             for c in cites
         )
         return Markup(f'<span class="cites">{links}</span>')
+
+    def reference(self, s: SourceView) -> Markup:
+        """A source's entry on the references page, with the back-links to its rows."""
+        src, t = s.source, escape_text
+        out = [f'<div class="reference" id="{escape(s.anchor)}">\n'
+               f'<p class="reference-title"><strong>{t(s.label)}</strong>. ']
+        if src.authors:
+            out.append(f"{t(src.authors)}. ")
+        out.append(f"{t(src.title)}.")
+        if src.publisher:
+            out.append(f" <em>{t(src.publisher)}</em>.")
+        if src.year:
+            out.append(f" {src.year}.")
+        if src.url:
+            out.append(f' <a class="reference-url" href="{escape(src.url)}" '
+                       f'rel="nofollow noopener">{t(src.url)}</a>')
+        if s.doi_url and src.doi:
+            out.append(f' DOI: <a href="{escape(s.doi_url)}" rel="nofollow noopener">'
+                       f"{t(src.doi)}</a>.")
+        out.append("</p>\n")
+        if src.note:
+            out.append(f'<p class="reference-note">{self.gloss(src.note)}</p>\n')
+        if s.cited_in:
+            links = "; ".join(f'<a href="{self.url(target)}">{t(text)}</a>'
+                              for text, target in (link.resolve() for link in s.cited_in))
+            more = f"; and {s.more} more row{'s' if s.more != 1 else ''}" if s.more else ""
+            out.append(f'<p class="reference-cited" data-search-exclude>Cited in: '
+                       f"{links}{more}.</p>\n")
+        else:
+            out.append('<p class="reference-cited">Not cited by any row.</p>\n')
+        out.append("</div>\n\n")
+        return Markup("".join(out))
 
     def source(self, data_file: str) -> str:
         """Where a data file can be read: in the repository when its address is known."""

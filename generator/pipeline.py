@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,12 +67,28 @@ def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, Co
 
 def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:
     """Every generated file under docs/, in memory (for tests and small data)."""
-    return {path: joined(content) for path, content in files(data_dir, repo_url)}
+    with _collector_paused():
+        return {path: joined(content) for path, content in files(data_dir, repo_url)}
 
 
 def build(data_dir: Path, docs_dir: Path, repo_url: str | None = None) -> WriteReport:
     """Generate everything, then write it; nothing is written if anything failed."""
-    return write(docs_dir, files(data_dir, repo_url))
+    with _collector_paused():
+        return write(docs_dir, files(data_dir, repo_url))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    # A build makes hundreds of thousands of objects that live until it ends and form
+    # no cycles; Python's cycle collector would walk them all again and again (10-15%
+    # of the time at 100,000 rows) to find nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _label(data_dir: Path) -> str:

@@ -78,6 +78,9 @@ def _environment(data: Dataset, repo_url: str | None
                  ) -> tuple[jinja2.Environment, dict[str, Writer]]:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        # Compiling the templates is most of a small build's time; Jinja keeps the
+        # compiled code in the system's temporary folder, checked against the source.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=lambda v: v if isinstance(v, Markup) else escape_text(str(v)),
@@ -107,6 +110,8 @@ def _environment(data: Dataset, repo_url: str | None
         return writers[page]
 
     env.globals["table_html"] = jinja2.pass_context(lambda ctx, t, id: writer(ctx).table(t, id))
+    env.globals["reference_html"] = jinja2.pass_context(
+        lambda ctx, s: writer(ctx).reference(s))
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))

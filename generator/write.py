@@ -86,6 +86,7 @@ def write(docs: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content
                 _prune_empty_dirs(target.parent, docs)
         manifest = stage / MANIFEST
         if _stage(manifest, docs / MANIFEST, "".join(f"{rel}\n" for rel in sorted(names)).encode()):
+            docs.mkdir(parents=True, exist_ok=True)
             os.replace(manifest, docs / MANIFEST)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -76,3 +76,16 @@ def test_blank_trailing_spreadsheet_rows_are_ignored(tmp_path: Path) -> None:
     f.write_text((MINIMAL / "legal.csv").read_text("utf-8") + ",,,,,,,\n\n", encoding="utf-8")
     raw, problems = load.load_file(f, "data/legal.csv")
     assert problems == [] and raw is not None and len(raw.records) == 1
+
+
+def test_a_whole_record_with_a_refused_tag_is_one_problem_not_a_crash(tmp_path: Path) -> None:
+    f = tmp_path / "sources.yaml"
+    f.write_text("- !!python/object:os.system {id: x}\n- id: y\n  title: Fine\n",
+                 encoding="utf-8")
+    raw, problems = load.load_file(f, "data/sources.yaml")
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "YAML tag !!python/object:os.system is not allowed")
+    ]
+    assert raw is not None and [(r.values, r.broken) for r in raw.records] == [
+        ({}, True), ({"id": "y", "title": "Fine"}, False)
+    ]

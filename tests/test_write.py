@@ -44,3 +44,32 @@ def test_hand_written_pages_are_never_touched(tmp_path: Path) -> None:
 def test_written_pages_are_readable_by_others_so_they_can_be_published(tmp_path: Path) -> None:
     write(tmp_path, {"a.md": _page("a")})
     assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_failure_part_way_leaves_docs_as_it_was(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, {"a.md": _page("a")})
+    before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+    def files():  # type: ignore[no-untyped-def]
+        yield "a.md", _page("changed")
+        yield "new/b.md", _page("b")
+        raise RuntimeError("a page failed to render")
+
+    with pytest.raises(RuntimeError):
+        write(docs, files())
+    assert {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()} == before
+    assert not (docs / "new").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # no staging left behind
+
+
+def test_a_file_given_in_pieces_is_compared_and_written_whole(tmp_path: Path) -> None:
+    content = _page("x" * 10_000)
+    pieces = [content[i:i + 999] for i in range(0, len(content), 999)]
+    assert write(tmp_path, {"big.md": iter(pieces)}).written == ("big.md",)
+    assert (tmp_path / "big.md").read_bytes() == content
+    again = write(tmp_path, {"big.md": iter(pieces)})
+    assert again.written == () and again.unchanged == 1
+    longer = write(tmp_path, {"big.md": iter([*pieces, b"more"])})
+    assert longer.written == ("big.md",)
+    assert (tmp_path / "big.md").read_bytes() == content + b"more"

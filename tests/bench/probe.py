@@ -1,12 +1,14 @@
-"""Time `generator.pipeline.generate()` in a fresh process; print the figures as JSON.
+"""Time the generator in a fresh process; print the figures as JSON.
 
     python tests/bench/probe.py DATA_DIR [--stages] [--trace]
 
 Run by run.py as a script (not with -m), with PYTHONPATH pointing at the copy of the
-generator being measured, so the figures are of the generator alone: no interpreter
-start-up, no imports, no writing. `--stages` times load+validate, assemble and render
-separately; `--trace` measures the peak of Python allocations with tracemalloc (which
-slows everything down, so its run gives memory only).
+generator being measured. By default it times `pipeline.build()` into an empty docs/
+folder: everything `python -m generator build` does (load, validate, assemble, render,
+export, write) but the interpreter's start-up and the imports, and reports the process's
+peak RSS. `--stages` times load+validate, assemble, render and export separately (in
+memory, nothing written); `--trace` measures the peak of Python allocations with
+tracemalloc (which slows everything down, so its run gives memory only).
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import argparse
 import json
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render
+from generator.export import export
+from generator.render import render_pages
+from generator.write import joined
 
 
 def main() -> int:
@@ -41,16 +46,19 @@ def main() -> int:
         validated = time.perf_counter()
         data = pipeline.assemble(checked.rows)
         assembled = time.perf_counter()
-        pages = render(data)
+        pages = sum(1 for _ in render_pages(data))
         rendered = time.perf_counter()
+        downloads = sum(len(joined(content)) for _, content in export(checked.rows, args.data))
+        exported = time.perf_counter()
         out["stages"] = {"load+validate": validated - start, "assemble": assembled - validated,
-                         "render": rendered - assembled}
-        out["pages"] = len(pages)
-        out["markdown_bytes"] = sum(len(text.encode()) for text in pages.values())
+                         "render": rendered - assembled, "export": exported - rendered}
+        out["pages"] = pages
+        out["markdown_bytes"] = sum(len(text.encode()) for _, text in render_pages(data))
+        out["download_bytes"] = downloads
     else:
-        files = pipeline.generate(args.data)
-        out["files"] = len(files)
-        out["bytes"] = sum(map(len, files.values()))
+        with tempfile.TemporaryDirectory() as docs:
+            report = pipeline.build(args.data, Path(docs))
+            out["files"] = len(report.written)
     out["seconds"] = time.perf_counter() - start
     if args.trace:
         out["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6

@@ -9,9 +9,9 @@ rounds), each build in a fresh temporary project (mkdocs.yml, the hand-written p
 the synthetic data):
 
 - generator: `python -m generator build` into an empty docs/ (then, in the first round,
-  the files rewritten after one legal.csv row changes); and, in a probe process,
-  `generator.pipeline.generate()` alone (time, peak RSS; once per size its stages and
-  its tracemalloc peak);
+  the files rewritten after one legal.csv row changes); and, in a probe process, the
+  same `pipeline.build()` without the interpreter's start-up and imports (time, peak
+  RSS; once per size its stages and its tracemalloc peak);
 - full: `python -m generator site` (generate, then `mkdocs build --strict`);
 - peer: the same rows as CSV, rendered by mkdocs-table-reader-plugin as Markdown tables
   with a footnote citation per row, in a plain MkDocs + Material project (same theme,
@@ -51,7 +51,7 @@ from typing import Any
 
 import yaml
 
-from . import synth
+from . import renderings, synth
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -273,7 +273,7 @@ class Bench:
                 "total": int(match.group(1)) + int(match.group(2)), "seconds": ran.seconds}
 
     def probes_once(self, result: SizeResult, data: Path) -> None:
-        """The stages of generate(), and its tracemalloc peak: one run each."""
+        """The generator's stages, and its tracemalloc peak: one run each."""
         for flag in ("--stages", "--trace"):
             probe = self.cmd(self.python, str(HERE / "probe.py"), str(data), flag,
                              cwd=self.work)
@@ -372,8 +372,9 @@ def per_row_us(r: SizeResult) -> float | None:
 
 
 def table(results: list[SizeResult]) -> str:
-    head = ("| rows | generator CLI (s) | generate() (s) | µs/row | generator peak RSS / "
-            "traced (MB) | full build (s) | peer (s) | full/peer | generator/full | Zensical "
+    head = ("| rows | generator CLI (s) | generator in-process (s) | µs/row | generator peak "
+            "RSS / traced (MB) | full build (s) | peer (s) | full/peer | generator/full, CLI / "
+            "in-process | Zensical "
             "cold / warm (s) | full with Zensical / with MkDocs | search index ours / peer "
             "(MB) | largest page rows ours / peer | pages ours / peer | site (MB) | one-row "
             "edit: files written | runs |")
@@ -396,7 +397,8 @@ def table(results: list[SizeResult]) -> str:
             _time(r, "full"),
             _time(r, "peer"),
             _ratio(r.median("full"), r.median("peer")),
-            _ratio(r.median("generator"), r.median("full"), pct=True),
+            f'{_ratio(r.median("generator"), r.median("full"), pct=True)} / '
+            f'{_ratio(r.median("generate"), r.median("full"), pct=True)}',
             f"{_time(r, 'zensical-cold')} / {_time(r, 'zensical-warm')}",
             _ratio(zen_full, r.median("full")),
             f"{_s(ours.get('search_index_mb'))} / {_s(peer.get('search_index_mb'))}",
@@ -411,13 +413,14 @@ def table(results: list[SizeResult]) -> str:
 
 
 def stages_table(results: list[SizeResult]) -> str:
-    lines = ["| rows | load + validate (s) | assemble (s) | render (s) | generated Markdown (MB) "
-             "| largest page (ours) |", "|---|---|---|---|---|---|"]
+    lines = ["| rows | load + validate (s) | assemble (s) | render (s) | export (s) "
+             "| generated Markdown (MB) | largest page (ours) |", "|---|---|---|---|---|---|---|"]
     for r in results:
         st = r.info.get("stages", {}).get("stages", {})
         md = r.info.get("stages", {}).get("markdown_bytes")
         lines.append(f"| {r.rows:,} | {_s(st.get('load+validate'))} | {_s(st.get('assemble'))} "
-                     f"| {_s(st.get('render'))} | {_s(md / 1e6 if md else None)} "
+                     f"| {_s(st.get('render'))} | {_s(st.get('export'))} "
+                     f"| {_s(md / 1e6 if md else None)} "
                      f"| {r.info.get('ours', {}).get('largest_page', '–')} |")
     return "\n".join(lines)
 
@@ -533,7 +536,8 @@ def environment(state: str) -> str:
             f"{os.cpu_count()} cores (load average at the end {load}); {packages}")
 
 
-def report(results: list[SizeResult], found: list[Target], quick: bool, state: str) -> str:
+def report(results: list[SizeResult], found: list[Target], quick: bool, state: str,
+           rendering: str = "") -> str:
     growth = "–"
     if 1_000 in {r.rows for r in results}:
         small = per_row_us(next(r for r in results if r.rows == 1_000))
@@ -550,12 +554,14 @@ def report(results: list[SizeResult], found: list[Target], quick: bool, state: s
         "",
         table(results),
         "",
-        f"generate() per row, 100,000 vs 1,000 rows: {growth}.",
+        f"Generator time per row (in-process), 100,000 vs 1,000 rows: {growth}.",
         "",
         "Columns: *generator CLI* is `python -m generator build` into an empty docs/ "
-        "(interpreter start-up included); *generate()* the same work in-process without "
-        "start-up and writing; *peak RSS* of the probe process (interpreter and imports "
-        "included), *traced* the tracemalloc peak of generate(); *full build* is "
+        "(interpreter start-up included); *generator in-process* the same `pipeline.build()` "
+        "without start-up and imports; *peak RSS* of that process (interpreter and imports "
+        "included), *traced* the tracemalloc peak of its Python allocations; *generator/full* "
+        "the generator's share of the full build, by the CLI time (the target) and by the "
+        "in-process time; *full build* is "
         "`python -m generator site`; *peer* is `mkdocs build` of the same rows read from "
         "CSV by mkdocs-table-reader-plugin with a footnote citation a row, 1,000 rows a "
         "page; *Zensical cold / warm* is `zensical build` alone after the generator "
@@ -569,7 +575,23 @@ def report(results: list[SizeResult], found: list[Target], quick: bool, state: s
     ]
     if any("stages" in r.info for r in results):
         lines += ["## Generator stages (one run)", "", stages_table(results), ""]
+    if rendering:
+        lines += [rendering, ""]
     return "\n".join(lines)
+
+
+def compare_renderings(work: Path, rows: int, runs: int) -> str:
+    """The same legal-status rows built as Markdown tables and as our HTML tables."""
+    print(f"\n== renderings of {rows:,} legal-status rows", flush=True)
+    measured = renderings.measure(rows, runs, work / "renderings",
+                                  lambda line: print(line, flush=True))
+    return "\n".join([
+        f"## Rendering a big table ({rows:,} rows, {runs} run{'s' if runs > 1 else ''})", "",
+        "`python -m tests.bench.renderings`: the same legal-status rows, 1,000 a page, built "
+        "by `mkdocs build` with our theme, extensions, search and table script; the yes/no "
+        "columns are read from the built pages.", "",
+        renderings.report(measured),
+    ])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -600,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args, work)
     results: list[SizeResult] = []
     state = source_state()
+    rendering = ""
     try:
         bench.snapshot()
         for rows in sizes:
@@ -607,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
             # Written after every size, so a long run still leaves what it measured.
             out.write_text(report(results, targets(results, not args.quick and not args.sizes),
                                   args.quick, state), "utf-8")
+        if not args.sizes:
+            rendering = compare_renderings(work, 1_000 if args.quick else 10_000,
+                                           1 if args.quick else 3)
     except KeyboardInterrupt:
         print("interrupted; reporting what was measured", file=sys.stderr)
     finally:
@@ -616,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     full_mode = not args.quick and not args.sizes
     found = targets(results, full_mode)
-    text = report(results, found, args.quick, state)
+    text = report(results, found, args.quick, state, rendering)
     out.write_text(text, "utf-8")
     print("\n" + text)
     print(f"written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
