@@ -416,7 +416,8 @@ def field_order(model: type[Record]) -> list[str]:
 
 # --- the files -------------------------------------------------------------------
 
-# Every data file, the model of one record in it, and its page in the site.
+# Every data file and the model of one record in it. A file comes after the files its
+# records point at (sources, modalities): validation reads them in this order.
 DATA_FILES: dict[str, type[Record]] = {
     "sources.yaml": Source,
     "glossary.yaml": Term,

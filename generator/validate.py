@@ -59,7 +59,11 @@ def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]
     targets: dict[str, set[str]] = {}
     rows: Rows = {}
     problems: list[Problem] = []
+    order = list(DATA_FILES)
     for name, raw in files:
+        if rows and order.index(name) < order.index(list(rows)[-1]):
+            raise ValueError(f"{name} came after files that may point at it; "
+                             "validate files in the order of DATA_FILES")
         if name in REFERENCES.values():
             targets[name] = _targets(raw, KEYS[name])
         model = DATA_FILES[name]
