@@ -11,9 +11,9 @@ import datetime as dt
 import itertools
 import string
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from .charts import Range, price_charts
 from .export import downloads
@@ -67,6 +67,7 @@ PROFILE_COSTS = 50  # price rows on a modality's profile; the costs page has the
 COMPARE_CITES = 8  # sources cited in a comparison's cost cell
 BACKLINKS = 25  # back-links per source on the references page; the rest are counted
 
+G = TypeVar("G", bound=Graded)
 Priced = dict[tuple[str, Unit], list[Cost]]  # price facts by modality and unit
 
 COST_COLUMNS = ("Modality", "Item", "Price (USD)", "Unit", "Region", "As of", "Note")
@@ -115,6 +116,19 @@ class _Builder:
             reviewed=reviewed,
             source=f"{row.path}:{row.line}",
         )
+
+    def lazy_rows(self, ordered: list[tuple[int, Row[G]]],
+                  link: Callable[[_Builder, int, Row[G]], RowLink],
+                  cells: Callable[[_Builder, G], list[Cell]]) -> LazyRows[tuple[int, Row[G]]]:
+        """A long table's rows of graded records, each numbered by its line in the file."""
+        return LazyRows(ordered,
+                        lambda p: self.graded_row(p[1], link(self, *p), cells(self, p[1].record)),
+                        lambda p: self.cites(p[1].record.sources),
+                        lambda p: link(self, *p))
+
+    def graded_row(self, r: Row[G], link: RowLink, cells: list[Cell]) -> TableRow:
+        g = r.record
+        return self.row(link.anchor, link.label, r, cells, g.sources, g.certainty, g.reviewed)
 
     def modality_cell(self, modality_id: str) -> Cell:
         return Cell(self.modalities[modality_id].name, target=f"modalities/{modality_id}.md")
@@ -292,8 +306,7 @@ def _costs_table(b: _Builder, cost_rows: list[Row[Cost]]) -> Table:
         data_file="costs.csv",
         columns=COST_COLUMNS,
         numeric=COST_NUMERIC,
-        rows=LazyRows(ordered, lambda p: _cost_row(b, *p), lambda p: b.cites(p[1].record.sources),
-                      lambda p: _cost_link(b, *p)),
+        rows=b.lazy_rows(ordered, _cost_link, _cost_cells),
     )
 
 
@@ -302,23 +315,20 @@ def _cost_link(b: _Builder, index: int, r: Row[Cost]) -> RowLink:
     return RowLink(f"Costs: {b.modalities[c.modality].name}, {c.item}", f"cost-{index}")
 
 
+def _cost_cells(b: _Builder, c: Cost) -> list[Cell]:
+    return [
+        b.modality_cell(c.modality),
+        Cell(c.item),
+        Cell(money(c.low_usd, c.high_usd, c.high_open), sort=sort_key(c.low_usd or c.high_usd)),
+        Cell(UNIT_LABELS[c.unit]),
+        Cell(c.region),
+        Cell(c.as_of, sort=c.as_of),
+        Cell(c.note or ""),
+    ]
+
+
 def _cost_row(b: _Builder, index: int, r: Row[Cost]) -> TableRow:
-    c = r.record
-    link = _cost_link(b, index, r)
-    return b.row(
-        link.anchor, link.label, r,
-        [
-            b.modality_cell(c.modality),
-            Cell(c.item),
-            Cell(money(c.low_usd, c.high_usd, c.high_open),
-                 sort=sort_key(c.low_usd or c.high_usd)),
-            Cell(UNIT_LABELS[c.unit]),
-            Cell(c.region),
-            Cell(c.as_of, sort=c.as_of),
-            Cell(c.note or ""),
-        ],
-        c.sources, c.certainty, c.reviewed,
-    )
+    return b.graded_row(r, _cost_link(b, index, r), _cost_cells(b, r.record))
 
 
 def _priced(cost_rows: list[Row[Cost]]) -> Priced:
@@ -475,8 +485,7 @@ def _legal_table(b: _Builder, legal_rows: list[Row[LegalStatus]]) -> Table:
         data_file="legal.csv",
         columns=("Jurisdiction", "Substance", "Status", "Since", "Note"),
         numeric=(False,) * 5,
-        rows=LazyRows(ordered, lambda p: _legal_row(b, *p),
-                      lambda p: b.cites(p[1].record.sources), lambda p: _legal_link(b, *p)),
+        rows=b.lazy_rows(ordered, _legal_link, _legal_cells),
         filterable=True,
     )
 
@@ -486,20 +495,14 @@ def _legal_link(b: _Builder, index: int, r: Row[LegalStatus]) -> RowLink:
     return RowLink(f"Legal status: {s.jurisdiction}, {s.substance.value}", f"legal-{index}")
 
 
-def _legal_row(b: _Builder, index: int, r: Row[LegalStatus]) -> TableRow:
-    s = r.record
-    link = _legal_link(b, index, r)
-    return b.row(
-        link.anchor, link.label, r,
-        [
-            Cell(s.jurisdiction),
-            Cell(s.substance.value),
-            Cell(s.status),
-            Cell(s.since or "", sort=s.since or ""),
-            Cell(s.note or ""),
-        ],
-        s.sources, s.certainty, s.reviewed,
-    )
+def _legal_cells(b: _Builder, s: LegalStatus) -> list[Cell]:
+    return [
+        Cell(s.jurisdiction),
+        Cell(s.substance.value),
+        Cell(s.status),
+        Cell(s.since or "", sort=s.since or ""),
+        Cell(s.note or ""),
+    ]
 
 
 def _treatment_table(b: _Builder, treatment_rows: list[Row[TreatmentLegal]]) -> Table:

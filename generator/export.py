@@ -1,6 +1,7 @@
 """Downloads: every data file as CSV and JSON, described by a Frictionless data package.
 
-Pure like render: valid rows in, (path under docs/, bytes) out, one file at a time. Every file is
+Pure like render: valid rows in, (path under docs/, content) out, one file at a time; a
+large download comes as pieces of bytes. Every file is
 exported as CSV in the column order of its model (nested records become dotted
 columns, lists of records a JSON cell) and as JSON; the files as the maintainers
 wrote them are published too, under data/source/, with their JSON Schemas.
