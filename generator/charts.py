@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Certainty, Cost, Modality, Unit
-from .views import UNIT_LABELS, Bar, Chart, Tick, money, price_span, usd
+from .models import UNIT_LABELS, Grade, Unit, money, usd
+from .tables import Cost, Modality
+from .views import Bar, Chart, Tick
 
 CHART_WIDTH = 640
 CHART_LEFT, CHART_RIGHT = 8.0, 628.0
 ROW_HEIGHT = 36
 MAX_BARS = 30  # past this, one bar per modality: a chart of thousands of bars says nothing
+# Figures drawn faded: shown as themselves, never part of a span.
+WEAK = frozenset({Grade.PRECLINICAL, Grade.ANECDOTAL, Grade.UNVERIFIED, Grade.CONTRADICTED})
+
+
+def price_span(costs: Sequence[Cost]) -> tuple[Decimal | None, Decimal | None, bool]:
+    """Lowest low, highest high, and whether any of the prices is open-ended."""
+    lows = [c.low_usd for c in costs if c.low_usd is not None]
+    highs = [c.high_usd for c in costs if c.high_usd is not None]
+    open_ended = any(c.high_usd is None or c.high_open for c in costs)
+    return min(lows) if lows else None, max(highs) if highs else None, open_ended
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,8 @@ def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
     by_unit: dict[Unit, list[Range]] = {unit: [] for unit in Unit}
     for c in costs:
         by_unit[c.unit].append(Range(
-            f"{modalities[c.modality].name}: {c.item}", c.low_usd, c.high_usd,
-            c.high_usd is None or c.high_open, c.certainty is Certainty.CONTRADICTED))
+            f"{modalities[c.modality].short}: {c.item}", c.low_usd, c.high_usd,
+            c.high_usd is None or c.high_open, c.grade in WEAK))
     charts = []
     for unit, ranges in by_unit.items():
         if len(ranges) > MAX_BARS:
@@ -48,7 +59,7 @@ def _per_modality(modalities: Mapping[str, Modality], costs: list[Cost],
     out = []
     for modality in modalities.values():
         listed = [c for c in costs if c.modality == modality.id and c.unit is unit
-                  and c.certainty is not Certainty.CONTRADICTED]
+                  and c.grade not in WEAK]
         if not listed:
             continue
         out.append(Range(f"{modality.name}: {len(listed)} listings",
@@ -67,7 +78,8 @@ def _chart(unit: Unit, ranges: list[Range]) -> Chart:
         end = float(r.high) * scale if r.high is not None else CHART_RIGHT - CHART_LEFT
         shown = money(r.low, r.high, r.open_ended and r.high is not None)
         bars.append(Bar(
-            label=f"{r.label}, {shown}" + (" (contradicted)" if r.contradicted else ""),
+            label=f"{r.label}, {shown}"
+            + (" (weak evidence, not in any range)" if r.contradicted else ""),
             x=round(CHART_LEFT + start, 1),
             width=round(max(end - start, 2.0), 1),
             y=row * ROW_HEIGHT,
@@ -81,7 +93,8 @@ def _chart(unit: Unit, ranges: list[Range]) -> Chart:
         id=f"chart-{unit.value}",
         title=f"Prices {UNIT_LABELS[unit]}, US dollars",
         description=(f"{len(ranges)} price ranges {UNIT_LABELS[unit]}, from {usd(lowest)} "
-                     f"to {usd(top)} on the scale. Open-ended ranges run to the edge. "
+                     f"to {usd(top)} on the scale. Open-ended ranges run to the edge; faded bars "
+                     "are weakly supported figures. "
                      "The same figures are in the tables below."),
         width=CHART_WIDTH,
         height=axis_y + 24,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .contract import json_schemas, schema_name
-from .models import DATA_FILES, Record, dump, field_order, fields, is_record_type, json_schema
+from .models import Record, dump, field_order, fields, is_record_type, json_schema
+from .tables import BY_NAME, Table
 from .validate import Rows
 from .write import Content
 
@@ -37,21 +38,22 @@ def downloads(data_file: str) -> dict[str, str]:
 def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, Content]]:
     """The original files, CSV and JSON for every file, and datapackage.json."""
     resources = []
-    for name, model in DATA_FILES.items():
-        records = [r.record for r in rows.get(name, ())]
+    for table, table_rows in rows:
+        name, model = table.file, table.model
+        records = [r.record for r in table_rows]
         paths = downloads(name)
         yield paths["source"], (data_dir / name).read_bytes()  # as the maintainers wrote it
         yield paths["json"], _json(records)
         columns = _columns(model)
         yield paths["csv"], _csv(records, columns)
-        resources.append(_resource(name, model, columns, paths, len(records)))
+        resources.append(_resource(table, columns, paths, len(records)))
     package = {
         "profile": "tabular-data-package",
         "name": "ketamine-therapies-compared",
         "title": "Ketamine therapies compared: the data behind the site",
         "description": "Costs, evidence, legal status, mechanisms and checked claims for "
-                       "ketamine treatment modalities; every row cites sources and carries a "
-                       "certainty grade.",
+                       "ketamine treatment modalities; every fact cites its own sources and "
+                       "carries its own evidence grade.",
         "resources": resources,
     }
     for schema_file, text in json_schemas().items():
@@ -161,8 +163,9 @@ def _field(name: str, prop: dict[str, Any]) -> dict[str, Any]:
     return field
 
 
-def _resource(name: str, model: type[Record], columns: list[tuple[str, dict[str, Any]]],
+def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
               paths: dict[str, str], count: int) -> dict[str, Any]:
+    name, model = table.file, table.model
     required = set(json_schema(model).get("required", []))
     fields = []
     for column, prop in columns:
@@ -178,10 +181,27 @@ def _resource(name: str, model: type[Record], columns: list[tuple[str, dict[str,
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "description": (model.__doc__ or "").strip(),
-        "schema": {"fields": fields},
+        "schema": _schema(table, fields),
         "sources": [{"title": f"data/{name} in the project repository"}],
         "x-json-path": paths["json"].removeprefix(f"{FOLDER}/"),
         "x-json-schema": f"schemas/{schema_name(name)}",
         "x-source": paths["source"].removeprefix(f"{FOLDER}/"),
         "x-records": count,
     }
+
+
+def _schema(table: Table[Any], fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Table Schema: the fields, the key and the references to other tables."""
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(table.key)}
+    names = {f["name"] for f in fields}
+    foreign = []
+    for field, target in table.references.items():
+        # Only a column that holds one id can be a foreign key in a Table Schema.
+        if field in names and not any(f["name"] == field and "Several values" in
+                                      f.get("description", "") for f in fields):
+            other = BY_NAME[target]
+            foreign.append({"fields": field,
+                            "reference": {"resource": stem(other.file), "fields": other.key[0]}})
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return schema

@@ -116,21 +116,18 @@ def load_dir(data_dir: Path, names: list[str], label: str = "data") -> Iterator[
 def load_file(path: Path, shown: str) -> tuple[RawFile | None, list[Problem]]:
     """Read one CSV or YAML file; `shown` is the path used in messages."""
     if not path.is_file():
-        return None, [Problem(shown, 0, "", "file is missing", "restore it from git")]
+        return None, [Problem.of("file-missing", shown, 0)]
     size = path.stat().st_size
     if size > MAX_BYTES:
         return None, [
-            Problem(
-                shown, 0, "", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
-                "split it or remove what was pasted by mistake",
-            )
+            Problem.of("file-too-large", shown, 0, size=size, limit=MAX_BYTES)
         ]
     data = path.read_bytes()
     text, problem = _decode(data, shown)
     if problem:
         return None, [problem]
     if not text.strip():
-        return None, [Problem(shown, 1, "", "file is empty", "it must hold at least one record")]
+        return None, [Problem.of("file-empty", shown, 1)]
     if path.suffix == ".csv":
         return _load_csv(data, shown)
     return _load_yaml(text, shown)
@@ -143,10 +140,7 @@ def _decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return "", Problem(
-            shown, line, "", f"not valid UTF-8 (byte 0x{data[err.start]:02x} at column {column})",
-            "save the file as UTF-8",
-        )
+        return "", Problem.of("not-utf8", shown, line, byte=data[err.start], column=column)
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -182,18 +176,13 @@ def _load_csv(data: bytes, shown: str) -> tuple[RawFile | None, list[Problem]]:
                 continue  # blank lines and the empty rows spreadsheets append
             if len(row) != len(header):
                 problems.append(
-                    Problem(
-                        shown, line, "",
-                        f"row has {len(row)} cells but the header has {len(header)} columns",
-                        "quote any value that contains a comma; look for a missing or extra comma",
-                    )
+                    Problem.of("ragged-row", shown, line, cells=len(row), columns=len(header))
                 )
                 continue
             count += 1
     except csv.Error as err:
         problems.append(
-            Problem(shown, reader.line_num, "", f"CSV cannot be read: {err}",
-                    "check the quotes on this line")
+            Problem.of("csv-unreadable", shown, reader.line_num, error=err)
         )
     if header is None:
         return None, problems
@@ -205,9 +194,9 @@ def _check_header(header: tuple[str, ...], shown: str) -> list[Problem]:
     seen: set[str] = set()
     for col in header:
         if not col:
-            problems.append(Problem(shown, 1, "", "a column has no name", "name it or delete it"))
+            problems.append(Problem.of("column-unnamed", shown, 1))
         elif col in seen:
-            problems.append(Problem(shown, 1, col, "column appears twice", "delete one of them"))
+            problems.append(Problem.of("column-twice", shown, 1, col))
         seen.add(col)
     return problems
 
@@ -246,9 +235,9 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
     bad = _NOT_PRINTABLE.search(text)
     if bad:
-        return None, [Problem(shown, text[: bad.start()].count("\n") + 1, "",
-                              f"contains the invisible control character "
-                              f"U+{ord(bad.group()):04X}", "delete it")]
+        return None, [Problem.of("control-character", shown,
+                                         text[: bad.start()].count("\n") + 1,
+                                         char=ord(bad.group()))]
     reader = _Reader(shown)
     try:
         # Values are built straight from the parser's events, never as Python objects
@@ -256,28 +245,23 @@ def _load_yaml(text: str, shown: str) -> tuple[RawFile | None, list[Problem]]:
         # "billion laughs" alias bombs.
         root = reader.document(yaml.parse(text, Loader=_FAST_LOADER))
     except _AliasFound as alias:
-        return None, [Problem(shown, alias.line, "", "YAML aliases (*name) are not allowed",
-                              "write the value out in full")]
+        return None, [Problem.of("yaml-alias", shown, alias.line)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
         what = err.problem or err.context or "invalid YAML"
-        return None, [Problem(shown, line, "", f"YAML syntax: {what}",
-                              "check indentation, colons and quotes")]
+        return None, [Problem.of("yaml-syntax", shown, line, what=what)]
     except yaml.YAMLError as err:
-        return None, [Problem(shown, 0, "", f"YAML cannot be read: {err}", "")]
+        return None, [Problem.of("yaml-unreadable", shown, 0, error=err)]
     if root is None:
-        return None, [Problem(shown, 1, "", "file is empty", "it must hold at least one record")]
+        return None, [Problem.of("file-empty", shown, 1)]
     if root.kind != "seq":
-        return None, [Problem(shown, root.line, "",
-                              "expected a list of records", "start each record with '- '")]
+        return None, [Problem.of("yaml-not-list", shown, root.line)]
     problems = reader.problems
     records: list[RawRecord] = []
     for item in root.value:
         if item.kind != "map":
-            problems.append(Problem(shown, item.line, "",
-                                    "expected a record of 'key: value' lines",
-                                    "start each record with '- key: value'"))
+            problems.append(Problem.of("yaml-not-record", shown, item.line))
             continue
         records.append(RawRecord(shown, item.line, item.value or {}, item.lines,
                                  broken=item.broken))
@@ -337,9 +321,7 @@ class _Reader:
             record = node  # a top-level item's mapping is a record
         if tag not in _PLAIN_TAGS:
             shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-            self._problem(record, line, ".".join(map(str, loc)),
-                          f"YAML tag {shown_tag} is not allowed",
-                          "data files hold plain text, numbers, lists and mappings only")
+            self._problem(record, line, ".".join(map(str, loc)), "yaml-tag", tag=shown_tag)
             if kind != "scalar":
                 self._skip(events)
             return node
@@ -373,16 +355,13 @@ class _Reader:
             key = self._key(event)
             if key is None:
                 self._drop(events, event)
-                self._problem(record, key_line, ".".join(map(str, loc)),
-                              "keys must be plain words", "write 'key: value'")
+                self._problem(record, key_line, ".".join(map(str, loc)), "key-not-plain")
                 self._drop(events, next(events))
                 continue
             value_event = next(events)
             if key in mapping:
-                self._problem(record, key_line, ".".join(map(str, (*loc, key))),
-                              f"key appears twice in this record "
-                              f"(first on line {record.lines[(*loc, key)]})",
-                              "delete one of them")
+                self._problem(record, key_line, ".".join(map(str, (*loc, key))), "key-twice",
+                              first=record.lines[(*loc, key)])
                 self._drop(events, value_event)
                 continue
             record.lines[(*loc, key)] = key_line
@@ -414,8 +393,8 @@ class _Reader:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
 
-    def _problem(self, record: _Node | None, line: int, field: str, message: str,
-                 hint: str) -> None:
-        self.problems.append(Problem(self.shown, line, field, message, hint))
+    def _problem(self, record: _Node | None, line: int, field: str, code: str,
+                 **params: Any) -> None:
+        self.problems.append(Problem.of(code, self.shown, line, field, **params))
         if record is not None:
             record.broken = True

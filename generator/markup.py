@@ -14,15 +14,14 @@ from markupsafe import Markup, escape
 
 from .escape import Glossary, escape_attr, escape_text
 from .export import downloads
-from .views import Badge, Cell, Cite, SourceView, Table, TableRow
+from .models import KIND_LABELS, SourceKind
+from .views import Badge, Cell, Cite, FactView, SourceView, Table, TableRow
 
 Url = Callable[[str], str]
 
-NUMERIC = ' data-sort-method="number"'
-CERTAINTY_HEADER = ('<th scope="col" data-sort-method="number" '
-                    'title="Sorts from the strongest evidence to the weakest">Certainty</th>'
-                    '<th scope="col" data-sort-method="none">Sources</th>'
-                    '<th scope="col">Reviewed</th>')
+SORT_ATTRS = {"number": ' data-sort-method="number"', "none": ' data-sort-method="none"',
+              "text": "", "date": "", "grade": ' data-sort-method="number"'}
+REVIEWED_HEADER = '<th scope="col">Reviewed</th>'
 
 
 class Writer:
@@ -47,8 +46,10 @@ class Writer:
         return self._cites[cites]
 
     def _badge(self, b: Badge) -> Markup:
+        # Grades and verdicts are two scales: they look different.
+        css = f"{b.kind} {b.kind}-{escape(b.value)}"
         return Markup(
-            f'<a class="certainty certainty-{escape(b.value)}" href="{self.url(b.target)}" '
+            f'<a class="{css}" href="{self.url(b.target)}" '
             f'title="{escape_attr(b.label)}: {escape_attr(b.description)}">'
             f"{escape_text(b.label)}</a>"
         )
@@ -56,10 +57,28 @@ class Writer:
     def _cites_html(self, cites: Iterable[Cite]) -> Markup:
         links = ", ".join(
             f'<a class="cite" href="{self.url(c.target)}" title="{escape_attr(c.title)}">'
-            f"{escape_text(c.label)}</a>"
+            f"{escape_text(c.label)}{', ' + escape_text(c.locator) if c.locator else ''}</a>"
             for c in cites
         )
-        return Markup(f'<span class="cites">{links}</span>')
+        return Markup(f'<span class="cites" data-search-exclude>{links}</span>')
+
+    def fact(self, f: FactView) -> str:
+        """A fact: its value, then its grade and sources; detail and workings on demand."""
+        out = (f'<span class="fact" data-fact="{escape(f.id)}">'
+               f'<span class="fact-value">{self.gloss(f.value)}</span> '
+               f"{self.badge(f.badge)} {self.cites(f.cites)}</span>")
+        more = []
+        if f.computed:
+            inputs = ", ".join(f'<a href="{self.url(target)}">{escape_text(label)}</a>'
+                               for label, target in f.inputs)
+            more.append(f"Computed: {self.gloss(f.computed)}. From: {inputs}.")
+        if f.detail:
+            more.append(str(self.gloss(f.detail)))
+        if more:
+            summary = "How it was computed" if f.computed else "Detail"
+            out += (f'<details class="fact-detail"><summary>{summary}</summary>'
+                    + " ".join(more) + "</details>")
+        return out
 
     def reference(self, s: SourceView) -> Markup:
         """A source's entry on the references page, with the back-links to its rows."""
@@ -67,29 +86,33 @@ class Writer:
         out = [f'<div class="reference" id="{escape(s.anchor)}">\n'
                f'<p class="reference-title"><strong>{t(s.label)}</strong>. ']
         if src.authors:
-            out.append(f"{t(src.authors)}. ")
-        out.append(f"{t(src.title)}.")
+            out.append(f"{t(_sentence(src.authors))} ")
+        out.append(t(_sentence(src.title)))
         if src.publisher:
-            out.append(f" <em>{t(src.publisher)}</em>.")
-        if src.year:
-            out.append(f" {src.year}.")
+            out.append(f" <em>{t(_sentence(src.publisher))}</em>")
+        if src.edition:
+            out.append(f" {t(_sentence(src.edition))}")
+        if src.year or src.kind is not SourceKind.ARTICLE:
+            out.append(f" {src.year}." if src.year else " n.d.")
         if src.url:
             out.append(f' <a class="reference-url" href="{escape(src.url)}" '
                        f'rel="nofollow noopener">{t(src.url)}</a>')
         if s.doi_url and src.doi:
             out.append(f' DOI: <a href="{escape(s.doi_url)}" rel="nofollow noopener">'
                        f"{t(src.doi)}</a>.")
+        out.append(f' <span class="reference-kind">({t(KIND_LABELS[src.kind])})</span>')
         out.append("</p>\n")
-        if src.note:
-            out.append(f'<p class="reference-note">{self.gloss(src.note)}</p>\n')
+        if src.about:
+            out.append(f'<p class="reference-note">{self.gloss(src.about)}</p>\n')
         if s.cited_in:
-            links = "; ".join(f'<a href="{self.url(target)}">{t(text)}</a>'
+            # Labels can end in a full stop (a claim); the list adds its own punctuation.
+            links = "; ".join(f'<a href="{self.url(target)}">{t(text.rstrip("."))}</a>'
                               for text, target in (link.resolve() for link in s.cited_in))
             more = f"; and {s.more} more row{'s' if s.more != 1 else ''}" if s.more else ""
             out.append(f'<p class="reference-cited" data-search-exclude>Cited in: '
                        f"{links}{more}.</p>\n")
         else:
-            out.append('<p class="reference-cited">Not cited by any row.</p>\n')
+            out.append('<p class="reference-cited">Not cited by any fact.</p>\n')
         out.append("</div>\n\n")
         return Markup("".join(out))
 
@@ -101,12 +124,18 @@ class Writer:
 
     def cell(self, c: Cell) -> str:
         # f-strings throughout: adding str and Markup with + would escape the str again.
-        text = self.gloss(c.text)
+        text = self.gloss(c.text) if c.text else ""
         out = f'<a href="{self.url(c.target)}">{text}</a>' if c.target else f"{text}"
-        if c.badge:
-            out += f" {self.badge(c.badge)}"
         if c.cites:
             out += f" {self.cites(c.cites)}"
+        if c.verdict:
+            out += f" {self.badge(c.verdict)}"
+        if len(c.facts) == 1:
+            lead = '<span class="sources-say">The sources: </span>' if c.verdict else ""
+            out += (" " if out else "") + lead + self.fact(c.facts[0])
+        elif c.facts:
+            items = "".join(f"<li>{self.fact(f)}</li>" for f in c.facts)
+            out += f'<ul class="facts">{items}</ul>'
         return out
 
     def row(self, t: Table, r: TableRow) -> str:
@@ -115,15 +144,8 @@ class Writer:
             else f"<td>{self.cell(c)}</td>"
             for c in r.cells
         )
-        # Grades, citation labels and dates repeat on every row; leaving them out of the
-        # search index keeps it small (the references page indexes the sources).
-        if t.graded:
-            rank = escape(r.badge.rank) if r.badge else ""
-            cells += (f'<td data-search-exclude data-sort="{rank}">'
-                      f'{self.badge(r.badge) if r.badge else ""}</td>'
-                      f"<td data-search-exclude>{self.cites(r.cites)}</td>")
-        if t.graded or r.reviewed:
-            cells += f"<td data-search-exclude>{_time(r)}</td>"
+        # Dates repeat on every row; leaving them out of the search index keeps it small.
+        cells += f"<td data-search-exclude>{_time(r)}</td>"
         return f'<tr id="{escape(r.anchor)}">{cells}</tr>'
 
     def table(self, t: Table, id: str) -> Markup:
@@ -140,13 +162,9 @@ class Writer:
             f"{reviewed}.</caption>"
         )
         heads = "".join(
-            f'<th scope="col"{NUMERIC if numeric else ""}>{escape_text(col)}</th>'
-            for col, numeric in zip(t.columns, t.numeric, strict=True)
-        )
-        if t.graded:
-            heads += CERTAINTY_HEADER
-        elif built and built[0].reviewed:
-            heads += '<th scope="col">Reviewed</th>'
+            f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
+            for col, sort in zip(t.columns, t.sorts, strict=True)
+        ) + REVIEWED_HEADER
         rows = "".join(self.row(t, r) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
@@ -157,6 +175,11 @@ class Writer:
             f"<thead><tr>{heads}</tr></thead>\n"
             f"<tbody>\n{rows}</tbody>\n</table>\n</div>"
         )
+
+
+def _sentence(text: str) -> str:
+    """Text ending in one full stop: 'Fava M et al.' stays, 'Urology' becomes 'Urology.'."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _time(r: TableRow) -> str:

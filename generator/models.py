@@ -1,7 +1,8 @@
-"""The data contract: one frozen pydantic model per record kind, declared once.
+"""The shared vocabulary of the data: value types, grades, source kinds, facts.
 
-Everything else that describes the data (JSON Schemas, the data dictionary in
-CONTRIBUTING.md, the data package) is generated from these declarations.
+A fact is the unit a visitor relies on: a short value, an optional detail, its own
+grade, only the sources that back it, and its review date. The record models of each
+table, built from these parts, are declared with their tables in `tables.py`.
 """
 
 from __future__ import annotations
@@ -10,25 +11,28 @@ import copy
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import SchemaValidator
 
+from .problems import CodedError
+
 # --- value types -------------------------------------------------------------
 
 
-class FieldError(ValueError):
-    """A problem found by a whole-record check, pinned to the field to correct."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+def _shown(value: object) -> str:
+    """A value as a message quotes it: repr, cut to 60 characters."""
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -48,43 +52,40 @@ def _visible_text(value: str) -> str:
         chars = [ch for ch in value
                  if ch not in "\n\t" and unicodedata.category(ch) in _INVISIBLE]
     if chars:
-        raise ValueError(
-            f"contains the invisible control character U+{ord(chars[0]):04X}; delete it"
-        )
+        raise CodedError("control-character", char=ord(chars[0]))
     return value
 
 
 def _single_line(value: str) -> str:
     if "\n" in value:
-        raise ValueError("must be a single line; remove the line break")
+        raise CodedError("line-break")
     return value
 
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"expected an http:// or https:// address, got {value!r}; "
-                         "copy the page's address from the browser")
+        raise CodedError("bad-url", got=_shown(value))
     if any(ch.isspace() for ch in value):
-        raise ValueError("a web address cannot contain spaces; encode them as %20")
+        raise CodedError("url-space")
     return value
 
 
 def _partial_date(value: str) -> str:
     match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
     if not match:
-        raise ValueError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        raise CodedError("bad-date", got=_shown(value))
     year, month, day = (int(g) if g else 1 for g in match.groups())
     try:
         dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{value!r} is not a real date") from None
+        raise CodedError("not-a-date", got=_shown(value)) from None
     return value
 
 
 def _not_in_future(value: dt.date) -> dt.date:
     if value > dt.date.today():
-        raise ValueError(f"{value.isoformat()} is in the future; use the day you checked")
+        raise CodedError("future-date", day=value.isoformat())
     return value
 
 
@@ -96,14 +97,44 @@ Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 Reviewed = Annotated[dt.date, AfterValidator(_not_in_future)]
 Usd = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-SourceIds = Annotated[list[Slug], Field(min_length=1)]
+
+# What a cell shows is short; the detail behind it is a sentence or two.
+VALUE_MAX = 160
+DETAIL_MAX = 600
+Value = Annotated[Line, Field(max_length=VALUE_MAX)]
+Detail = Annotated[Text, Field(max_length=DETAIL_MAX)]
+
+_SOURCE_REF = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)(?: (\S.{0,59}))?")
 
 
-class Certainty(StrEnum):
-    """How strong the evidence behind a statement is (the scale of facts.md)."""
+def _source_ref(value: str) -> str:
+    if not _SOURCE_REF.fullmatch(value):
+        raise CodedError("bad-source-ref", got=_shown(value))
+    return value
+
+
+def source_id(ref: str) -> str:
+    """The id part of a source reference: 'daly-2019 Table 3' -> 'daly-2019'."""
+    return ref.split(" ", 1)[0]
+
+
+def locator(ref: str) -> str | None:
+    """Where in the source, if the reference says: 'daly-2019 Table 3' -> 'Table 3'."""
+    parts = ref.split(" ", 1)
+    return parts[1] if len(parts) > 1 else None
+
+
+SourceRef = Annotated[str, AfterValidator(_source_ref)]
+SourceRefs = Annotated[list[SourceRef], Field(min_length=1)]
+
+
+class Grade(StrEnum):
+    """How strong the evidence behind one fact is: the scale of facts.md, strongest first,
+    plus `official-report` for an official fact known only from a secondary report."""
 
     REGULATORY = "regulatory"
     RCT = "rct"
+    OFFICIAL_REPORT = "official-report"
     OBSERVATIONAL = "observational"
     PRECLINICAL = "preclinical"
     ANECDOTAL = "anecdotal"
@@ -111,31 +142,88 @@ class Certainty(StrEnum):
     CONTRADICTED = "contradicted"
 
 
-CERTAINTY_LABELS: dict[Certainty, tuple[str, str]] = {
-    Certainty.REGULATORY: ("Regulatory", "a regulator's decision, law or product label"),
-    Certainty.RCT: ("RCT", "randomised controlled trials in people"),
-    Certainty.OBSERVATIONAL: (
-        "Observational",
-        "human cohorts, case series, surveys or price listings",
-    ),
-    Certainty.PRECLINICAL: ("Preclinical", "animal or cell studies only"),
-    Certainty.ANECDOTAL: ("Anecdotal", "individual reports, no systematic study"),
-    Certainty.UNVERIFIED: ("Unverified", "claimed, but no supporting source was found"),
-    Certainty.CONTRADICTED: ("Contradicted", "the best source found says otherwise"),
+GRADE_LABELS: dict[Grade, tuple[str, str]] = {
+    Grade.REGULATORY: ("Regulator", "a regulator's decision, a law or the product label"),
+    Grade.RCT: ("Randomised trials", "randomised controlled trials in people, or a review "
+                                     "of them"),
+    Grade.OFFICIAL_REPORT: ("Official, reported", "an official decision or law, known from a "
+                                                  "news report or guide, not the text itself"),
+    Grade.OBSERVATIONAL: ("Observational", "people studied without randomisation: cohorts, "
+                                           "case series, surveys, price listings"),
+    Grade.PRECLINICAL: ("Animal or lab", "animal or cell studies only, not people"),
+    Grade.ANECDOTAL: ("Anecdotal", "individual reports or a company's own claims"),
+    Grade.UNVERIFIED: ("Unverified", "claimed, but no supporting source was found"),
+    Grade.CONTRADICTED: ("Contradicted", "the best source found says otherwise"),
 }
 
 
-class Group(StrEnum):
-    """The article's two families of treatment."""
+def weakest(grades: Iterable[Grade]) -> Grade:
+    """The weakest of several grades: what a figure computed from them can claim."""
+    order = list(Grade)
+    return max(grades, key=order.index)
+
+
+class SourceKind(StrEnum):
+    """What kind of work a source is; it decides which grades the source can carry."""
+
+    REGULATOR = "regulator"
+    TRIAL = "trial"
+    SYSTEMATIC_REVIEW = "systematic-review"
+    REVIEW = "review"
+    OBSERVATIONAL = "observational"
+    LABORATORY = "laboratory"
+    LISTING = "listing"
+    DIRECTORY = "directory"
+    NEWS = "news"
+    COMPANY = "company"
+    ARTICLE = "article"
+
+
+KIND_LABELS: dict[SourceKind, str] = {
+    SourceKind.REGULATOR: "regulator decision, law, government notice or product label",
+    SourceKind.TRIAL: "randomised controlled trial",
+    SourceKind.SYSTEMATIC_REVIEW: "systematic review or meta-analysis",
+    SourceKind.REVIEW: "narrative or expert review",
+    SourceKind.OBSERVATIONAL: "observational study (cohort, case series, survey)",
+    SourceKind.LABORATORY: "animal or laboratory study",
+    SourceKind.LISTING: "price listing, cost guide or survey of prices",
+    SourceKind.DIRECTORY: "directory of clinics",
+    SourceKind.NEWS: "news, trade press or blog",
+    SourceKind.COMPANY: "company or clinic, about its own product",
+    SourceKind.ARTICLE: "the article the site starts from",
+}
+
+_ANY = frozenset(SourceKind)
+# Which kinds of source can carry each grade: a fact's grade needs at least one cited
+# source of one of these kinds. Declared once; validation and the methodology page read it.
+GRADE_SUPPORT: dict[Grade, frozenset[SourceKind]] = {
+    Grade.REGULATORY: frozenset({SourceKind.REGULATOR}),
+    Grade.RCT: frozenset({SourceKind.TRIAL, SourceKind.SYSTEMATIC_REVIEW}),
+    Grade.OFFICIAL_REPORT: frozenset({
+        SourceKind.REGULATOR, SourceKind.SYSTEMATIC_REVIEW, SourceKind.REVIEW,
+        SourceKind.OBSERVATIONAL, SourceKind.LISTING, SourceKind.DIRECTORY, SourceKind.NEWS}),
+    Grade.OBSERVATIONAL: frozenset({
+        SourceKind.REGULATOR, SourceKind.TRIAL, SourceKind.SYSTEMATIC_REVIEW, SourceKind.REVIEW,
+        SourceKind.OBSERVATIONAL, SourceKind.LISTING, SourceKind.DIRECTORY, SourceKind.NEWS}),
+    Grade.PRECLINICAL: frozenset({SourceKind.LABORATORY, SourceKind.REVIEW,
+                                  SourceKind.SYSTEMATIC_REVIEW}),
+    Grade.ANECDOTAL: _ANY,
+    Grade.UNVERIFIED: _ANY,
+    Grade.CONTRADICTED: _ANY - {SourceKind.ARTICLE},
+}
+
+
+def supported_grades(kinds: Iterable[SourceKind]) -> list[Grade]:
+    """The grades that sources of these kinds can carry, strongest first."""
+    found = set(kinds)
+    return [g for g in Grade if GRADE_SUPPORT[g] & found]
+
+
+class ArticleGroup(StrEnum):
+    """The article's two families of treatment; shown only where the article is quoted."""
 
     FULL_INFUSION = "full-infusion"
     MICRODOSING = "microdosing"
-
-
-GROUP_LABELS: dict[Group, str] = {
-    Group.FULL_INFUSION: "Full infusion",
-    Group.MICRODOSING: "Microdosing",
-}
 
 
 class Unit(StrEnum):
@@ -146,13 +234,23 @@ class Unit(StrEnum):
     MONTH = "month"
 
 
+class Basis(StrEnum):
+    """What a price includes: never merged into one span."""
+
+    ALL_IN = "all-in"
+    DRUG_ONLY = "drug-only"
+
+
+BASIS_LABELS = {Basis.ALL_IN: "clinic's all-in price", Basis.DRUG_ONLY: "drug only"}
+
+
 class Substance(StrEnum):
     KETAMINE = "ketamine"
     ESKETAMINE = "esketamine"
 
 
 class Verdict(StrEnum):
-    """How a claim of the article held up against the sources."""
+    """How a claim of the article held up against the sources (a scale apart from grades)."""
 
     CONFIRMED = "confirmed"
     PARTLY = "partly"
@@ -160,7 +258,6 @@ class Verdict(StrEnum):
     WEAK = "weak"
     UNVERIFIED = "unverified"
     CONTRADICTED = "contradicted"
-    ADDED = "added"
 
 
 VERDICT_LABELS: dict[Verdict, str] = {
@@ -170,8 +267,25 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.WEAK: "Weak support",
     Verdict.UNVERIFIED: "Unverified",
     Verdict.CONTRADICTED: "Contradicted",
-    Verdict.ADDED: "Added (not in the article)",
 }
+
+
+def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
+    """'$400–$800', '$800–$1,200+', '$1,200+' (open-ended), 'up to $500', '$129'."""
+    plus = "+" if high_open else ""
+    if low is not None and high is not None:
+        return usd(low) + plus if low == high else f"{usd(low)}–{usd(high)}{plus}"
+    if low is not None:
+        return f"{usd(low)}+"
+    assert high is not None
+    return f"up to {usd(high)}"
+
+
+def usd(value: Decimal) -> str:
+    return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
+
+
+UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
 
 
 # --- records -------------------------------------------------------------------
@@ -187,183 +301,62 @@ _CONFIG = ConfigDict(extra="forbid", use_enum_values=False)
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 class Record:
-    """Base of every record."""
+    """Base of every record and of every part of one."""
 
     __pydantic_fields__: ClassVar[dict[str, FieldInfo]]
     __pydantic_validator__: ClassVar[SchemaValidator]
+    # Fields holding ids of another table's records, and which table: declared on the
+    # model that has the field, so the check follows records to any depth.
+    refs: ClassVar[dict[str, str]] = {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 class Graded(Record):
-    """A record that states something and so must cite and grade it."""
+    """Anything that states something: it carries its own grade and only its sources."""
 
-    certainty: Certainty = Field(description="How strong the evidence is; see the scale.")
-    sources: SourceIds = Field(description="Ids from sources.yaml; at least one.")
-    reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Statement(Record):
-    """One cited, graded statement inside a larger record."""
-
-    text: Text = Field(description="What is stated, as plain text.")
-    certainty: Certainty = Field(description="How strong the evidence is; see the scale.")
-    sources: SourceIds = Field(description="Ids from sources.yaml; at least one.")
+    grade: Grade = Field(description="How strong the evidence behind this fact is; see the "
+                                     "scale on the methodology page.")
+    sources: SourceRefs = Field(description="Ids from sources.yaml that back this fact, each "
+                                            "optionally followed by where in the source, e.g. "
+                                            "'daly-2019 Table 3'.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Source(Record):
-    """One reference that rows cite by its id."""
+class Fact(Graded):
+    """One statement a visitor relies on: a short value, its grade and its sources."""
 
-    id: Slug = Field(description="Short lowercase id, e.g. zarate-2006.")
-    label: Line | None = Field(
-        None, max_length=40,
-        description="Short citation label shown in tables; default: first author and year.",
-    )
-    title: Line = Field(description="Title of the work or page.")
-    authors: Line | None = Field(None, description="Authors, e.g. 'Zarate CA Jr et al.'.")
-    publisher: Line | None = Field(None, description="Journal, agency or site.")
-    year: int | None = Field(None, ge=1900, le=2100, description="Year published.")
-    url: Url | None = Field(None, description="An http:// or https:// address.")
-    doi: Doi | None = Field(None, description="A DOI such as 10.1001/archpsyc.63.8.856.")
-    note: Text | None = Field(None, description="What the source is, where that helps.")
+    value: Value = Field(description=f"What a cell shows, short (at most {VALUE_MAX} "
+                                     "characters), e.g. '$400–800 per session'.")
+    detail: Detail | None = Field(None, description="A sentence or two shown on demand "
+                                                    f"(at most {DETAIL_MAX} characters).")
+    reviewed: Reviewed | None = Field(None, description="When a person checked this fact "
+                                      "(YYYY-MM-DD); default: the record's date.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Term(Record):
-    """A glossary term, shown as a tooltip wherever it appears."""
+class CountFact(Graded):
+    """A count a figure is computed from, e.g. sessions in a course."""
 
-    term: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", max_length=32)] = (
-        Field(description="The abbreviation or word, e.g. NMDA (letters, digits, . and -).")
-    )
-    definition: Line = Field(description="A one-line plain-text definition.")
-    sources: SourceIds = Field(description="Ids from sources.yaml; at least one.")
+    count: int = Field(ge=1, le=1000, description="How many, e.g. 6.")
+    or_more: bool = Field(False, description="true when the source says 'N or more'.")
+    what: Line = Field(description="What is counted, plural, e.g. 'infusions'.")
+    detail: Detail | None = Field(None, description="A sentence or two shown on demand.")
+    reviewed: Reviewed | None = Field(None, description="When a person checked this fact "
+                                      "(YYYY-MM-DD); default: the record's date.")
 
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Modality(Graded):
-    """A way of taking ketamine that the site compares."""
-
-    id: Slug = Field(description="Short lowercase id, e.g. iv-infusion.")
-    name: Line = Field(description="Display name.")
-    group: Group = Field(description="The article's family: full-infusion or microdosing.")
-    route: Line = Field(description="How the drug enters the body.")
-    setting: Text = Field(description="Where it is given.")
-    supervision: Text = Field(description="Who watches over it.")
-    onset: Text = Field(description="How soon effects start.")
-    duration: Text = Field(description="How long effects last.")
-    bioavailability: Text = Field(description="Share of the dose that reaches the blood.")
-    summary: Text = Field(description="Two or three plain sentences for the profile page.")
-    doses: list[Statement] = Field(
-        default_factory=list, description="Doses exactly as the sources state them."
-    )
-    course_sessions: int | None = Field(
-        None, ge=1, le=100, description="Sessions in a typical course, where a source says."
-    )
+    @property
+    def value(self) -> str:
+        return f"{self.count}{' or more' if self.or_more else ''} {self.what}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Aspect(Record):
-    """A row of the article's at-a-glance table: one aspect, both families."""
+class ArticleCell(Record):
+    """What the article says in one cell of its own table, and what the sources say."""
 
-    id: Slug = Field(description="Short lowercase id, e.g. cost.")
-    aspect: Line = Field(description="The aspect compared, e.g. Cost.")
-    full_infusion: Statement = Field(description="What holds for full infusion.")
-    microdosing: Statement = Field(description="What holds for microdosing.")
-    reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Cost(Graded):
-    """One price fact: a range in US dollars for a session, a course or a month."""
-
-    modality: Slug = Field(description="An id from modalities.yaml.")
-    item: Line = Field(description="What is priced, e.g. 'Infusion, typical US clinic'.")
-    low_usd: Usd | None = Field(None, description="Lowest price; empty = 'up to'.")
-    high_usd: Usd | None = Field(None, description="Highest price; empty = open-ended.")
-    high_open: bool = Field(
-        False, description="true when the source's top figure is a floor, as in '$800–$1,200+'."
-    )
-    unit: Unit = Field(description="What the price covers: session, course or month.")
-    region: Line = Field(description="Where the price applies, e.g. US.")
-    as_of: PartialDate = Field(description="When the price was listed: YYYY, YYYY-MM or date.")
-    note: Text | None = Field(None, description="Context a reader needs.")
-
-    @model_validator(mode="after")
-    def _range(self) -> Cost:
-        if self.low_usd is None and self.high_usd is None:
-            raise FieldError("low_usd", "no price given; fill in low_usd, high_usd or both")
-        if self.high_open and self.high_usd is None:
-            raise FieldError("high_open", "set without a high_usd; "
-                             "leave high_open empty, an empty high_usd is open-ended already")
-        if (self.low_usd is not None and self.high_usd is not None
-                and self.low_usd > self.high_usd):
-            raise FieldError("low_usd", f"{self.low_usd} is above high_usd "
-                             f"{self.high_usd}; swap the two values")
-        return self
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class LegalStatus(Graded):
-    """The legal status of a substance in one jurisdiction."""
-
-    jurisdiction: Line = Field(description="Country or body, e.g. United Kingdom.")
-    substance: Substance = Field(description="ketamine or esketamine.")
-    status: Text = Field(description="The status in that jurisdiction's own terms.")
-    since: PartialDate | None = Field(None, description="When it took effect, if known.")
-    note: Text | None = Field(None, description="Context a reader needs.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class TreatmentLegal(Graded):
-    """A row of the article's legal table: one family of treatment."""
-
-    group: Group = Field(description="full-infusion or microdosing.")
-    legal_status: Text = Field(description="Legal status in general terms.")
-    supervision_required: Line = Field(description="Whether a clinician supervises.")
-    quality_control: Line = Field(description="Whether the product is regulated.")
-    typical_conditions: Text = Field(description="What it is used for.")
-    note: Text | None = Field(None, description="How the article's row held up.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Evidence(Graded):
-    """The evidence behind one modality."""
-
-    modality: Slug = Field(description="An id from modalities.yaml.")
-    evidence_base: Text = Field(description="What kind of evidence exists.")
-    effects: Text = Field(description="The effects seen.")
-    common_uses: Text = Field(description="What it is used for.")
-    risks: Text = Field(description="Risks and limitations.")
-    studies: list[Slug] = Field(
-        default_factory=list, description="Landmark studies: ids from sources.yaml."
-    )
-    note: Text | None = Field(None, description="Context a reader needs.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Mechanism(Graded):
-    """One biological action proposed for ketamine."""
-
-    id: Slug = Field(description="Short lowercase id, e.g. nmda-antagonism.")
-    action: Line = Field(description="The biological action.")
-    receptors: Annotated[list[Line], Field(min_length=1)] = Field(
-        description="Receptor targets, e.g. [NMDA]."
-    )
-    effect: Text = Field(description="The effect claimed.")
-    potential_benefits: Text = Field(description="The benefits claimed.")
-    dose_context: Text = Field(description="At what doses this was claimed or seen.")
-    finding: Text = Field(description="What the sources actually say.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Claim(Graded):
-    """One claim of the article and how it held up."""
-
-    id: Slug = Field(description="Short lowercase id, e.g. oral-bioavailability.")
-    claim: Text = Field(description="The claim, in the article's words or close to them.")
-    verdict: Verdict = Field(description="How it held up.")
-    finding: Text = Field(description="What the sources say.")
+    says: Text = Field(description="The article's words.")
+    verdict: Verdict = Field(description="How the article's statement held up.")
+    finding: Fact = Field(description="What the sources say, as a graded fact.")
 
 
 R = TypeVar("R", bound=Record)
@@ -410,23 +403,7 @@ def is_record_type(annotation: Any) -> TypeGuard[type[Record]]:
 def field_order(model: type[Record]) -> list[str]:
     """A model's fields in reading order: what the record states first, its grade last."""
     names = list(fields(model))
-    last = [n for n in ("certainty", "sources", "reviewed") if n in names]
+    last = [n for n in ("grade", "sources", "detail", "reviewed") if n in names]
     return [n for n in names if n not in last] + last
 
 
-# --- the files -------------------------------------------------------------------
-
-# Every data file and the model of one record in it. A file comes after the files its
-# records point at (sources, modalities): validation reads them in this order.
-DATA_FILES: dict[str, type[Record]] = {
-    "sources.yaml": Source,
-    "glossary.yaml": Term,
-    "modalities.yaml": Modality,
-    "aspects.yaml": Aspect,
-    "costs.csv": Cost,
-    "evidence.yaml": Evidence,
-    "legal.csv": LegalStatus,
-    "legal-treatment.csv": TreatmentLegal,
-    "mechanisms.yaml": Mechanism,
-    "claims.yaml": Claim,
-}

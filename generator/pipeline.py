@@ -9,13 +9,14 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .assemble import assemble
 from .export import export
 from .load import RawFile, load_dir
-from .models import DATA_FILES
 from .problems import DataError, Problem
 from .render import render_pages
+from .tables import BY_FILE, TABLES, Table
 from .validate import Rows, stale, validate
 
 __all__ = ["assemble", "build", "check", "files", "generate"]
@@ -39,11 +40,12 @@ def check(data_dir: Path, today: dt.date | None = None,
     """Load and validate every data file; collect every problem, warnings included."""
     problems: list[Problem] = []
 
-    def loaded() -> Iterator[tuple[str, RawFile]]:
-        for name, raw, found in load_dir(data_dir, list(DATA_FILES), label=_label(data_dir)):
+    def loaded() -> Iterator[tuple[Table[Any], RawFile]]:
+        for name, raw, found in load_dir(data_dir, [t.file for t in TABLES],
+                                         label=_label(data_dir)):
             problems.extend(found)
             if raw is not None:
-                yield name, raw
+                yield BY_FILE[name], raw
 
     rows, found = validate(loaded())
     problems += found

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from .escape import Glossary, escape_text
 from .markup import Writer
-from .models import DATA_FILES
+from .tables import ASPECTS, COSTS, EVIDENCE, GLOSSARY, MODALITIES, SOURCES, TABLES
 from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -115,6 +115,7 @@ def _environment(data: Dataset, repo_url: str | None
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
+    env.globals["fact_html"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).fact(f)))
     env.filters["url"] = jinja2.pass_context(lambda ctx, target: writer(ctx).url(target))
     env.filters["md"] = md
     env.filters["gloss"] = gloss
@@ -129,39 +130,34 @@ def pages(data: Dataset) -> list[Page]:
     def page(path: str, template: str, files: tuple[str, ...], **context: Any) -> Page:
         return Page(path, template, files, context)
 
+    everything = tuple(t.file for t in TABLES)
+    profile_files = (MODALITIES.file, COSTS.file, EVIDENCE.file)
     out = [
-        page("index.md", "index.md.j2", ("aspects.yaml", "modalities.yaml", "costs.csv")),
-        page("modalities/index.md", "modalities.md.j2", ("modalities.yaml",)),
-        page("compare/index.md", "compare_index.md.j2", ("modalities.yaml",)),
-        page("costs.md", "costs.md.j2", ("costs.csv", "modalities.yaml")),
-        page("evidence.md", "evidence.md.j2", ("evidence.yaml",)),
-        page("legal.md", "legal.md.j2", ("legal.csv", "legal-treatment.csv")),
-        page("mechanisms.md", "mechanisms.md.j2", ("mechanisms.yaml",)),
-        page("claims.md", "claims.md.j2", ("claims.yaml",)),
-        page("references.md", "references.md.j2", ("sources.yaml",), rp=data.references[0]),
-        page("glossary.md", "glossary.md.j2", ("glossary.yaml",)),
-        page("methodology.md", "methodology.md.j2", tuple(DATA_FILES)),
-        page("data.md", "data.md.j2", tuple(DATA_FILES)),
+        page("index.md", "index.md.j2", (ASPECTS.file, *profile_files)),
+        page("modalities/index.md", "modalities.md.j2", (MODALITIES.file,)),
+        page("compare/index.md", "compare_index.md.j2", (MODALITIES.file,)),
     ]
+    # A declared table's page: its own template if it has one, else the generic one.
+    for t in TABLES:
+        if t.page:
+            template = f"{t.name}.md.j2" if (TEMPLATES / f"{t.name}.md.j2").is_file() \
+                else "table.md.j2"
+            out.append(page(t.page, template, (t.file,), t=t, tp=data.tables[t.name][0]))
     out += [
-        page(m.page, "modality.md.j2",
-             ("modalities.yaml", "costs.csv", "evidence.yaml"), m=m)
-        for m in data.modalities
+        page("references.md", "references.md.j2", (SOURCES.file,), rp=data.references[0]),
+        page("glossary.md", "glossary.md.j2", (GLOSSARY.file,)),
+        page("methodology.md", "methodology.md.j2", everything),
+        page("data.md", "data.md.j2", everything),
     ]
-    out += [
-        page(c.page, "compare.md.j2", ("modalities.yaml", "costs.csv", "evidence.yaml"), c=c)
-        for c in data.comparisons
-    ]
-    out += [page(rp.path, "references.md.j2", ("sources.yaml",), rp=rp)
+    out += [page(m.page, "modality.md.j2", profile_files, m=m) for m in data.modalities]
+    out += [page(c.page, "compare.md.j2", profile_files, c=c) for c in data.comparisons]
+    out += [page(rp.path, "references.md.j2", (SOURCES.file,), rp=rp)
             for rp in data.references[1:]]
     # Further pages of long tables: the first page of each is the main page above.
-    for title, pages_of_table in (("Costs", data.costs), ("Evidence", data.evidence),
-                                  ("Legal status", data.legal), ("Mechanisms", data.mechanisms),
-                                  ("The article's claims, checked", data.claims)):
-        out += [
-            page(tp.path, "table_page.md.j2", (tp.table.data_file,), tp=tp, title=title)
-            for tp in pages_of_table[1:]
-        ]
+    for t in TABLES:
+        if t.page:
+            out += [page(tp.path, "table_page.md.j2", (t.file,), tp=tp, title=t.title)
+                    for tp in data.tables[t.name][1:]]
     return out
 
 

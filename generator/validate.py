@@ -1,7 +1,8 @@
-"""Stage 2, validate: raw records -> typed models, plus the checks across files.
+"""Stage 2, validate: raw records -> typed records, plus the checks across files.
 
-Every problem is collected as `path:line: field: what is wrong (how to fix)`;
-nothing stops at the first one.
+Every problem is collected as `path:line: field: what is wrong (how to fix) [code]`;
+nothing stops at the first one. Keys and references come from the table declarations,
+and every fact's grade is checked against the kinds of the sources it cites.
 """
 
 from __future__ import annotations
@@ -19,23 +20,22 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .load import Loc, RawFile, RawRecord
-from .models import DATA_FILES, FieldError, Record, fields, is_record_type, parse
-from .problems import Problem
+from .models import (
+    GRADE_SUPPORT,
+    Graded,
+    Record,
+    SourceKind,
+    _shown,
+    fields,
+    is_record_type,
+    parse,
+    source_id,
+    supported_grades,
+)
+from .problems import CodedError, Problem
+from .tables import BY_NAME, SOURCES, TABLES, Table
 
 R = TypeVar("R", bound=Record)
-
-# Fields that hold ids of records in another file, and which file that is.
-REFERENCES = {"sources": "sources.yaml", "studies": "sources.yaml", "modality": "modalities.yaml"}
-# The field that identifies a record, for files whose records are referenced or linked.
-KEYS = {
-    "sources.yaml": "id",
-    "glossary.yaml": "term",
-    "modalities.yaml": "id",
-    "aspects.yaml": "id",
-    "mechanisms.yaml": "id",
-    "claims.yaml": "id",
-    "evidence.yaml": "modality",
-}
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per data row, 100,000s of them
@@ -47,27 +47,45 @@ class Row(Generic[R]):
     line: int
 
 
-Rows = dict[str, tuple[Row[Record], ...]]
+class Rows:
+    """The valid records of every table, each table's typed by its model."""
+
+    def __init__(self, rows: dict[str, tuple[Row[Any], ...]]) -> None:
+        self._rows = rows
+
+    def of(self, table: Table[R]) -> tuple[Row[R], ...]:
+        return self._rows.get(table.name, ())
+
+    def records(self, table: Table[R]) -> list[R]:
+        return [r.record for r in self.of(table)]
+
+    def __iter__(self) -> Iterator[tuple[Table[Any], tuple[Row[Any], ...]]]:
+        return ((t, self._rows.get(t.name, ())) for t in TABLES)
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self._rows.values())
 
 
-def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]:
-    """Validate every file, and every reference from one file's records to another's.
+def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Problem]]:
+    """Validate every file, every reference between files, and every fact's grade.
 
-    Files come in the order of DATA_FILES, where a file's references point only at
-    files before it, and one at a time: each raw file can go once it is validated.
+    Files come in the order of TABLES, where a table's references point only at tables
+    before it, and one at a time: each raw file can go once it is validated.
     """
     targets: dict[str, set[str]] = {}
-    rows: Rows = {}
+    kinds: dict[str, SourceKind] = {}
+    rows: dict[str, tuple[Row[Any], ...]] = {}
     problems: list[Problem] = []
-    order = list(DATA_FILES)
-    for name, raw in files:
-        if rows and order.index(name) < order.index(list(rows)[-1]):
-            raise ValueError(f"{name} came after files that may point at it; "
-                             "validate files in the order of DATA_FILES")
-        if name in REFERENCES.values():
-            targets[name] = _targets(raw, KEYS[name])
-        model = DATA_FILES[name]
-        valid: list[Row[Record]] = []
+    order = [t.name for t in TABLES]
+    referenced = {target for t in TABLES for target in _targets_of(t.model)}
+    for table, raw in files:
+        if rows and order.index(table.name) < order.index(list(rows)[-1]):
+            raise ValueError(f"{table.file} came after files that may point at it; "
+                             "validate files in the order of TABLES")
+        if table.name in referenced:
+            targets[table.name] = _ids(raw, table.key[0])
+        model = table.model
+        valid: list[Row[Any]] = []
         known = set(fields(model))
         lists = {name for name, info in fields(model).items() if _is_list(info.annotation)}
         pool: dict[str, str] = {}
@@ -82,13 +100,16 @@ def validate(files: Iterable[tuple[str, RawFile]]) -> tuple[Rows, list[Problem]]
             try:
                 record = parse(model, values)
             except ValidationError as err:
-                problems += [_problem(rec, model, e) for e in err.errors()]
+                problems += _one_per_mistake([_problem(rec, model, e) for e in err.errors()])
                 continue
             problems += _check_references(rec, record, targets)
+            problems += _check_grades(rec, record, kinds)
+            if table is SOURCES:
+                kinds[record.id] = record.kind
             valid.append(Row(record, rec.path, rec.line))
-        rows[name] = tuple(valid)
-    problems += _check_keys(rows)
-    return rows, problems
+        rows[table.name] = tuple(valid)
+        problems += _check_keys(table, rows[table.name])
+    return Rows(rows), problems
 
 
 # --- one record -------------------------------------------------------------------
@@ -100,12 +121,12 @@ def _check_columns(raw: RawFile, model: type[Record]) -> list[Problem]:
     names = list(fields(model))
     for col in raw.header:
         if col and col not in names:
-            problems.append(Problem(raw.path, 1, col, "unknown column",
-                                    _did_you_mean(col, names, "allowed: " + ", ".join(names))))
+            problems.append(Problem.of(
+                "unknown-column", raw.path, 1, col,
+                suggestion=_did_you_mean(col, names, "allowed: " + ", ".join(names))))
     for name, info in fields(model).items():
         if info.is_required() and name not in raw.header:
-            problems.append(Problem(raw.path, 1, name, "required column is missing",
-                                    "add it to the header row"))
+            problems.append(Problem.of("missing-column", raw.path, 1, name))
     return problems
 
 
@@ -129,78 +150,96 @@ def _csv_values(rec: RawRecord, known: set[str], lists: set[str],
     return values
 
 
+def _one_per_mistake(found: list[Problem]) -> list[Problem]:
+    """A misspelt key is one mistake: keep 'unknown field (did you mean x?)' and drop the
+    'x is missing' that the same typo causes."""
+    meant = set()
+    for p in found:
+        if p.code == "unknown-field" and p.hint.startswith("did you mean "):
+            parent = p.field.rpartition(".")[0]
+            name = p.hint.removeprefix("did you mean ").strip("'?")
+            meant.add(f"{parent}.{name}" if parent else name)
+    return [p for p in found if not (p.code == "missing-value" and p.field in meant)]
+
+
 def _problem(rec: RawRecord, model: type[Record], err: ErrorDetails) -> Problem:
     loc: Loc = tuple(err["loc"])
     cause = (err.get("ctx") or {}).get("error")
-    if isinstance(cause, FieldError):
+    if isinstance(cause, CodedError) and cause.field:
         loc += (cause.field,)
     field = ".".join(str(part) for part in loc)
-    message, hint = _describe(err, model, loc)
-    return Problem(rec.path, rec.line_of(loc), field, message, hint)
+    code, params = _describe(err, model, loc)
+    return Problem.of(code, rec.path, rec.line_of(loc), field, **params)
 
 
-def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, str]:
+_NUMBER_ERRORS = {"decimal_parsing", "float_parsing", "int_parsing", "decimal_type",
+                  "int_from_float", "float_type", "int_type"}
+_MAPPING_ERRORS = {"model_type", "dict_type", "model_attributes_type", "dataclass_type",
+                   "dataclass_args_type"}
+
+
+def _describe(err: ErrorDetails, model: type[Record], loc: Loc) -> tuple[str, dict[str, Any]]:
+    """The code of a pydantic error and the parameters of its message."""
     kind, value = err["type"], err.get("input")
-    got = _show(value)
+    got = _shown(value)
     ctx = err.get("ctx") or {}
+    field = str(loc[-1]) if loc else ""
     if kind == "missing":
-        return "required value is missing", "add a value"
+        return "missing-value", {}
     if kind in {"extra_forbidden", "unexpected_keyword_argument"}:
         allowed = _fields_at(model, loc[:-1])
-        return "unknown field", _did_you_mean(str(loc[-1]), allowed,
-                                              "allowed: " + ", ".join(allowed))
+        return "unknown-field", {"suggestion": _did_you_mean(
+            field, allowed, "allowed: " + ", ".join(allowed))}
     if kind == "enum":
         choices = _enum_values(model, loc)
-        return (f"expected one of {', '.join(choices)}, got {got}",
-                _did_you_mean(str(value), choices, "use one of the values listed"))
-    if kind in {"decimal_parsing", "float_parsing", "int_parsing", "decimal_type",
-                "int_from_float", "float_type", "int_type"}:
-        return f"expected a number, got {got}", "digits only, e.g. 400, without $ or commas"
+        return "bad-choice", {"choices": ", ".join(choices), "got": got,
+                              "suggestion": _did_you_mean(str(value), choices,
+                                                          "use one of the values listed")}
+    if kind in _NUMBER_ERRORS:
+        hint = ("a whole number, e.g. 2019" if field == "year"
+                else "a whole number, e.g. 6" if field == "count"
+                else "digits only, e.g. 400, without $ or commas")
+        return "bad-number", {"got": got, "hint": hint}
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {got}", \
-            "prices and counts cannot be negative"
+        hint = ("prices cannot be negative" if field.endswith("_usd")
+                else "check the value")
+        return "too-small", {"limit": ctx.get("ge", ctx.get("gt")), "got": got, "hint": hint}
     if kind in {"less_than_equal", "less_than"}:
-        return f"must be at most {ctx.get('le', ctx.get('lt'))}, got {got}", "check the value"
+        return "too-big", {"limit": ctx.get("le", ctx.get("lt")), "got": got}
     if kind in {"decimal_max_places", "decimal_max_digits"}:
-        return f"too many digits: {got}", "use at most 2 decimal places"
+        return "too-many-digits", {"got": got}
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        return f"expected a real date YYYY-MM-DD, got {got}", "e.g. 2026-11-26"
+        return "bad-day", {"got": got}
     if kind == "string_pattern_mismatch":
-        return _pattern_message(str(ctx.get("pattern", "")), got)
-    if kind == "too_short" and loc and loc[-1] in REFERENCES:
-        return "cites no source", "add at least one id from sources.yaml"
-    if kind in {"too_short", "string_too_short"}:
-        return "must not be empty", "write a value or remove the field"
-    if kind == "string_too_long":
-        return f"too long: {got}", f"at most {ctx.get('max_length')} characters"
+        pattern = str(ctx.get("pattern", ""))
+        if pattern.startswith("^[a-z0-9]+"):
+            return "bad-id", {"got": got}
+        if pattern.startswith("^10\\."):
+            return "bad-doi", {"got": got}
+        return "bad-term", {"got": got}
+    if kind == "too_short" and field in {"sources", "studies"}:
+        return "no-source", {}
+    if kind == "too_short":
+        return "too-few", {"limit": ctx.get("min_length", 1)}
+    if kind == "string_too_short":
+        return "empty-value", {}
+    if kind in {"string_too_long", "too_long"}:
+        limit = int(ctx.get("max_length", 0))
+        hint = ("keep the value short and move the rest into detail" if field == "value"
+                else "shorten it")
+        return "too-long", {"length": len(str(value)), "limit": limit, "hint": hint}
     if kind == "list_type":
-        return f"expected a list, got {got}", "in YAML '[a, b]'; in CSV 'a;b'"
+        return "not-a-list", {"got": got}
     if kind == "string_type":
-        return f"expected text, got {got}", "write the value on the same line as the key"
-    if kind in {"model_type", "dict_type", "model_attributes_type", "dataclass_type",
-                "dataclass_args_type"}:
-        return f"expected 'key: value' lines, got {got}", "indent the keys under this one"
-    if kind == "value_error":
-        # Our validators write "what is wrong; how to fix it".
-        message, _, hint = str(ctx.get("error", err["msg"])).partition("; ")
-        return message, hint or "correct the value"
-    return err["msg"], "correct the value"
-
-
-def _pattern_message(pattern: str, got: str) -> tuple[str, str]:
-    if pattern.startswith("^[a-z0-9]+"):
-        return f"expected an id of lowercase letters, digits and '-', got {got}", \
-            "e.g. iv-infusion"
-    if pattern.startswith("^10\\."):
-        return f"expected a DOI, got {got}", "e.g. 10.1001/archpsyc.63.8.856, without https://doi.org/"
-    return f"has characters that are not allowed: {got}", "letters, digits, '.' and '-' only"
-
-
-def _show(value: object) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = repr(value if isinstance(value, str) else str(value))
-    return text if len(text) <= 60 else text[:57] + "...'"
+        return "not-text", {"got": got}
+    if kind in {"bool_parsing", "bool_type"}:
+        return "not-a-flag", {"got": got}
+    if kind in _MAPPING_ERRORS:
+        return "not-a-mapping", {"got": got}
+    cause = ctx.get("error")
+    if isinstance(cause, CodedError):
+        return cause.code, cause.params
+    return "invalid", {"message": err["msg"]}
 
 
 def _did_you_mean(word: str, choices: list[str], fallback: str) -> str:
@@ -259,29 +298,45 @@ def _enum_values(model: type[Record], loc: Loc) -> list[str]:
     return []
 
 
+def _targets_of(model: type[Record], seen: set[type[Record]] | None = None) -> set[str]:
+    """Every table that records of `model` point at, at any depth."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    found = set(model.refs.values())
+    for info in fields(model).values():
+        inner = _unwrap(info.annotation)
+        if typing.get_origin(inner) is list:
+            inner = _unwrap(typing.get_args(inner)[0])
+        if is_record_type(inner):
+            found |= _targets_of(inner, seen)
+    return found
+
+
 # --- across records and files -----------------------------------------------------
 
 
-def _check_keys(rows: Rows) -> list[Problem]:
+def _check_keys(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     problems = []
-    for name, key in KEYS.items():
-        first: dict[str, int] = {}
-        for row in rows.get(name, ()):
-            value = str(getattr(row.record, key))
-            if value in first:
-                problems.append(Problem(row.path, row.line, key,
-                                        f"{value!r} is already used on line {first[value]}",
-                                        "give each record its own value"))
-            else:
-                first[value] = row.line
+    first: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        value = tuple(str(getattr(row.record, k)) for k in table.key)
+        if value in first:
+            shown = " + ".join(repr(v) for v in value)
+            problems.append(Problem.of("duplicate-key", row.path, row.line, "+".join(table.key),
+                                       key=shown, first=first[value]))
+        else:
+            first[value] = row.line
     return problems
 
 
-def _targets(raw: RawFile, key: str) -> set[str]:
+def _ids(raw: RawFile, key: str) -> set[str]:
     """The ids a referenced file defines."""
     # Keys as written, so a record rejected for another reason does not also make
     # every reference to it an error: one mistake, one message.
-    return {str(rec.values[key]) for rec in raw.records if isinstance(rec.values.get(key), str)}
+    return {str(rec.values[key]).strip() for rec in raw.records
+            if isinstance(rec.values.get(key), str)}
 
 
 def _check_references(rec: RawRecord, record: Record,
@@ -290,23 +345,25 @@ def _check_references(rec: RawRecord, record: Record,
     for loc, target, value in references(record):
         if target not in targets or value in targets[target]:
             continue  # a missing target file was reported when loading it
-        problems.append(Problem(
-            rec.path, rec.line_of(loc), ".".join(map(str, loc)),
-            f"unknown id {value!r} (no such record in {target})",
-            _did_you_mean(value, sorted(targets[target]), f"add it to {target} first"),
+        file = BY_NAME[target].file
+        problems.append(Problem.of(
+            "unknown-id", rec.path, rec.line_of(loc), ".".join(map(str, loc)),
+            got=repr(value), file=file,
+            suggestion=_did_you_mean(value, sorted(targets[target]), f"add it to {file} first"),
         ))
     return problems
 
 
 def references(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
-    """Every id that `record` (at any depth) uses to point at another file's record."""
+    """Every id that `record` (at any depth) uses to point at another table's record."""
+    refs = type(record).refs
     for name in fields(type(record)):
         value = getattr(record, name)
-        if name in REFERENCES:
-            target = REFERENCES[name]
+        if name in refs:
+            target = refs[name]
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    yield (*loc, name, index), target, item
+                    yield (*loc, name, index), target, source_id(item)
             elif value is not None:
                 yield (*loc, name), target, value
         elif isinstance(value, Record):
@@ -317,16 +374,49 @@ def references(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
                     yield from references(item, (*loc, name, index))
 
 
-def stale(rows: Rows, today: dt.date, max_age_days: int) -> list[Problem]:
-    """Warnings for rows whose `reviewed` date is older than the review policy."""
+def graded(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, Graded]]:
+    """Every graded statement in `record`, the record itself included, with its place."""
+    if isinstance(record, Graded):
+        yield loc, record
+    for name in fields(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, Record):
+            yield from graded(value, (*loc, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Record):
+                    yield from graded(item, (*loc, name, index))
+
+
+def _check_grades(rec: RawRecord, record: Record,
+                  kinds: dict[str, SourceKind]) -> list[Problem]:
     problems = []
-    for file_rows in rows.values():
-        for row in file_rows:
+    for loc, fact in graded(record):
+        cited = {source_id(ref): kinds.get(source_id(ref)) for ref in fact.sources}
+        known = {sid: kind for sid, kind in cited.items() if kind is not None}
+        if len(known) < len(cited) or GRADE_SUPPORT[fact.grade] & set(known.values()):
+            continue  # an unknown source is its own problem; one mistake, one message
+        possible = supported_grades(known.values())
+        needed = sorted(k.value for k in GRADE_SUPPORT[fact.grade])
+        problems.append(Problem.of(
+            "grade-unsupported", rec.path, rec.line_of((*loc, "grade")),
+            ".".join(map(str, (*loc, "grade"))),
+            grade=fact.grade.value, needed=" or ".join(needed),
+            cited=", ".join(f"{kind.value} ({sid})" for sid, kind in known.items()),
+            suggestion=("cite such a source, or lower the grade to one the cited sources can "
+                        f"carry: {', '.join(g.value for g in possible)}"
+                        if possible else "cite such a source")))
+    return problems
+
+
+def stale(rows: Rows, today: dt.date, max_age_days: int) -> list[Problem]:
+    """Warnings for records whose `reviewed` date is older than the review policy."""
+    problems = []
+    for _, table_rows in rows:
+        for row in table_rows:
             reviewed = getattr(row.record, "reviewed", None)
             if reviewed is not None and (today - reviewed).days > max_age_days:
-                problems.append(Problem(
-                    row.path, row.line, "reviewed",
-                    f"last reviewed {reviewed.isoformat()}, over {max_age_days} days ago",
-                    "check the row against its sources and update the date", warning=True,
-                ))
+                problems.append(Problem.of(
+                    "review-overdue", row.path, row.line, "reviewed", warning=True,
+                    day=reviewed.isoformat(), days=max_age_days))
     return problems

@@ -10,11 +10,10 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar, overload
 
 from .export import downloads
-from .models import CERTAINTY_LABELS, Certainty, Cost, Modality, Source, Term, Unit
+from .models import GRADE_LABELS, VERDICT_LABELS, Grade, Verdict
+from .tables import Modality, Source, Term
 
 T = TypeVar("T")
-
-UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONTH: "per month"}
 
 
 # --- what pages show ---------------------------------------------------------------
@@ -22,13 +21,14 @@ UNIT_LABELS = {Unit.SESSION: "per session", Unit.COURSE: "per course", Unit.MONT
 
 @dataclass(frozen=True)
 class Badge:
-    """A certainty grade as a labelled link to its definition."""
+    """An evidence grade, or an article verdict, as a labelled link to its definition."""
 
     value: str
     label: str
     description: str
     target: str
-    rank: int  # 1 = strongest evidence, so the column sorts by strength, not by name
+    rank: int  # 1 = strongest evidence, so a column sorts by strength, not by name
+    kind: str = "grade"  # "grade" or "verdict": they look different
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,37 @@ class Cite:
     label: str
     title: str
     target: str
+    locator: str | None = None  # where in the source: "Table 3"
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """One graded fact as every page shows it: the same object wherever it appears."""
+
+    id: str  # stable across pages, so a test can find the fact everywhere it is shown
+    value: str
+    badge: Badge
+    cites: tuple[Cite, ...]
+    reviewed: dt.date
+    detail: str | None = None
+    computed: str | None = None  # how a derived figure was worked out
+    inputs: tuple[tuple[str, str], ...] = ()  # (label, target) of the facts it came from
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One table cell: text, optionally a link, a sort key, and its own grade and sources."""
+    """One table cell: text, optionally a link and a sort key, then its facts.
 
-    text: str
+    Text is what the row is about or what the article says; what is known is in
+    `facts`, each with its own grade and sources.
+    """
+
+    text: str = ""
     sort: str | None = None
     target: str | None = None
-    badge: Badge | None = None
-    cites: tuple[Cite, ...] = ()
+    verdict: Badge | None = None
+    facts: tuple[FactView, ...] = ()
+    cites: tuple[Cite, ...] = ()  # for text that is a quotation or a list of studies
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +77,13 @@ class TableRow:
     anchor: str
     cells: tuple[Cell, ...]
     label: str = ""  # how the references page names this row in its back-links
-    badge: Badge | None = None
-    cites: tuple[Cite, ...] = ()
     reviewed: dt.date | None = None
     source: str = ""  # "data/costs.csv:12", so a reader can find the line to correct
+
+    def cites(self) -> tuple[Cite, ...]:
+        """Every citation in the row, in order, facts' and cells' alike."""
+        return tuple(c for cell in self.cells
+                     for c in (*cell.cites, *(c for f in cell.facts for c in f.cites)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +130,8 @@ class Table:
     caption: str
     data_file: str
     columns: tuple[str, ...]
-    numeric: tuple[bool, ...]
+    sorts: tuple[str, ...]  # per column: text, number, date or none
     rows: Sequence[TableRow]
-    graded: bool = True  # rows carry a certainty, sources and review date
     filterable: bool = False  # long tables get a filter box (added by the page script)
 
     @property
@@ -121,8 +143,7 @@ class Table:
         if isinstance(self.rows, LazyRows):
             lazy = self.rows
             return ((item, lazy.cites(item)) for item in lazy.items)
-        return ((row, (*row.cites, *(c for cell in row.cells for c in cell.cites)))
-                for row in self.rows)
+        return ((row, row.cites()) for row in self.rows)
 
     def link(self, item: Any) -> RowLink:
         """A row's label and anchor, for the back-links to it."""
@@ -196,9 +217,7 @@ class SourcePage:
 class ModalityView:
     modality: Modality
     page: str
-    group_label: str
-    badge: Badge
-    cites: tuple[Cite, ...]
+    summary: FactView
     profile: Table
     doses: Table
     costs: Table
@@ -258,70 +277,64 @@ class DataFile:
 
 
 @dataclass(frozen=True)
-class CertaintyLevel:
+class GradeLevel:
+    """A grade on the methodology page: what it means, what can carry it, how many facts."""
+
     badge: Badge
     anchor: str
-    rows: int
+    facts: int
+    kinds: tuple[str, ...]  # the kinds of source that can carry it
+
+
+@dataclass(frozen=True)
+class VerdictLevel:
+    badge: Badge
+    claims: int
 
 
 @dataclass(frozen=True)
 class Dataset:
     """Everything the pages show, ready to print."""
 
-    glossary: tuple[Term, ...]
+    glossary: tuple[TermView, ...]
     terms: dict[str, str]
     modalities: tuple[ModalityView, ...]
     overview: Table
     glance: Table
-    costs: tuple[TablePage, ...]
-    course_costs: Table
+    tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
+    derived_costs: Table
     charts: tuple[Chart, ...]
-    evidence: tuple[TablePage, ...]
-    legal: tuple[TablePage, ...]
-    treatment_legal: Table
-    mechanisms: tuple[TablePage, ...]
-    claims: tuple[TablePage, ...]
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]
     references: tuple[SourcePage, ...]
-    certainty_levels: tuple[CertaintyLevel, ...]
+    grade_levels: tuple[GradeLevel, ...]
+    verdict_levels: tuple[VerdictLevel, ...]
+    kinds: tuple[tuple[str, str], ...]  # (kind, what it is)
     files: tuple[DataFile, ...]
-    counts: dict[str, int]  # records per data file
-    row_count: int
+    counts: dict[str, int]  # records per table
+    fact_count: int
     last_reviewed: dt.date | None
     oldest_reviewed: dt.date | None
 
 
-@functools.cache  # seven grades, asked for on every row
-def badge(certainty: Certainty) -> Badge:
-    label, description = CERTAINTY_LABELS[certainty]
-    return Badge(certainty.value, label, description,
-                 f"methodology.md#certainty-{certainty.value}",
-                 list(Certainty).index(certainty) + 1)
+@dataclass(frozen=True)
+class TermView:
+    term: Term
+    cites: tuple[Cite, ...]  # empty: a general definition by the editors
 
 
-def price_span(costs: Iterable[Cost]) -> tuple[Decimal | None, Decimal | None, bool]:
-    """Lowest low, highest high, and whether any of the prices is open-ended."""
-    listed = list(costs)
-    lows = [c.low_usd for c in listed if c.low_usd is not None]
-    highs = [c.high_usd for c in listed if c.high_usd is not None]
-    open_ended = any(c.high_usd is None or c.high_open for c in listed)
-    return min(lows) if lows else None, max(highs) if highs else None, open_ended
+@functools.cache  # eight grades, asked for on every fact
+def badge(grade: Grade) -> Badge:
+    label, description = GRADE_LABELS[grade]
+    return Badge(grade.value, label, description, f"methodology.md#grade-{grade.value}",
+                 list(Grade).index(grade) + 1)
 
 
-def money(low: Decimal | None, high: Decimal | None, high_open: bool = False) -> str:
-    """'$400–$800', '$800–$1,200+', '$1,200+' (open-ended), 'up to $500', '$129'."""
-    plus = "+" if high_open else ""
-    if low is not None and high is not None:
-        return usd(low) + plus if low == high else f"{usd(low)}–{usd(high)}{plus}"
-    if low is not None:
-        return f"{usd(low)}+"
-    assert high is not None
-    return f"up to {usd(high)}"
-
-
-def usd(value: Decimal) -> str:
-    return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
+@functools.cache
+def verdict_badge(verdict: Verdict) -> Badge:
+    return Badge(verdict.value, VERDICT_LABELS[verdict], "how the article's claim held up",
+                 f"methodology.md#verdict-{verdict.value}", list(Verdict).index(verdict) + 1,
+                 kind="verdict")
 
 
 def sort_key(value: Decimal | None) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from generator import pipeline
-from generator.assemble import money
+from generator.models import money
 from generator.render import relative_url, render
 
-from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
+from .conftest import GOLDEN_TODAY, MINIMAL, make_project
 
 
 @pytest.mark.parametrize(("low", "high", "plus", "shown"), [
@@ -46,27 +48,78 @@ def _dataset():  # type: ignore[no-untyped-def]
     return pipeline.assemble(checked.rows)
 
 
-def test_course_cost_is_sessions_times_the_uncontradicted_session_range() -> None:
-    checked = pipeline.check(ROOT / "data", today=GOLDEN_TODAY)
-    data = pipeline.assemble(checked.rows)
-    (row,) = [r for r in data.course_costs.rows if r.anchor == "course-iv-infusion"]
-    # IV listings not contradicted run from $300 to $1,500; a typical course is 6 sessions.
-    assert [c.text for c in row.cells][1:3] == ["6 sessions", "$1,800–$9,000"]
-    assert row.cells[2].sort == "1800"
-    assert "computed" in data.course_costs.caption.lower()
-    assert "computed" in row.cells[3].text
+def _derived(data, anchor: str):  # type: ignore[no-untyped-def]
+    (row,) = [r for r in data.derived_costs.rows if r.anchor == anchor]
+    return row.cells[1].facts[0], row
+
+
+def test_a_span_covers_only_listings_graded_observational_or_stronger() -> None:
+    span, _ = _derived(_dataset(), "derived-iv-infusion-session-all-in")
+    # $400–800 and $300–1,500 are listings; the anecdotal "$200+" is left out.
+    assert span.value == "$300–$1,500 per session, clinic's all-in price"
+    assert span.badge.value == "observational"
+    assert [label for label, _ in span.inputs] == ["Infusion, typical US clinic",
+                                                   "Infusion, one directory"]
+    assert span.computed == "the range of 2 listings per session (clinic's all-in price)"
+
+
+def test_course_cost_is_sessions_times_the_session_range_and_says_so() -> None:
+    data = _dataset()
+    course, row = _derived(data, "derived-iv-infusion-course")
+    assert course.value == "$1,800–$9,000+ for 6 or more infusions"
+    assert course.computed == ("6 or more infusions × $300–$1,500 per session; "
+                               "more sessions cost more")
+    assert row.cells[1].sort == "1800"
+    assert course.inputs[0] == ("IV ketamine infusion: sessions in a course",
+                                "modalities/iv-infusion.md#profile")
     course_chart = next(c for c in data.charts if c.id == "chart-course")
-    assert any(bar.label.startswith("IV ketamine infusion: 6 sessions (computed), $1,800")
-               for bar in course_chart.bars)
+    assert any(bar.label.startswith("IV infusion: course of 6 or more infusions (computed), "
+                                    "$1,800") for bar in course_chart.bars)
+
+
+def test_a_derived_figure_carries_the_weakest_grade_of_its_inputs(tmp_path: Path) -> None:
+    project = make_project(tmp_path, MINIMAL)
+    path = project / "data" / "modalities.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("what: infusions, grade: observational",
+                                 "what: infusions, grade: anecdotal"), "utf-8")
+    checked = pipeline.check(project / "data", today=GOLDEN_TODAY)
+    assert not checked.errors
+    course, _ = _derived(pipeline.assemble(checked.rows), "derived-iv-infusion-course")
+    assert course.badge.value == "anecdotal"
 
 
 def test_every_cited_source_links_back_to_the_rows_that_cite_it() -> None:
     data = _dataset()
     zarate = next(s for s in data.sources if s.source.id == "zarate-2006")
     targets = {link.resolve()[1] for link in zarate.cited_in}
-    assert "claims.md#claim-iv-dose" in targets
-    assert "mechanisms.md#mechanism-nmda-antagonism" in targets
+    assert "claims.md#claims-iv-dose" in targets
+    assert "modalities/iv-infusion.md#profile-route" in targets
+    label = next(s for s in data.sources if s.source.id == "fda-label")
+    assert "mechanisms.md#mechanisms-nmda-antagonism" in {
+        link.resolve()[1] for link in label.cited_in}
     assert zarate.doi_url == "https://doi.org/10.1001/archpsyc.63.8.856"
+
+
+def test_a_fact_cites_only_its_own_sources_with_their_locators() -> None:
+    data = _dataset()
+    (claim,) = data.tables["claims"][0].table.rows
+    (finding,) = claim.cells[2].facts
+    assert [(c.label, c.locator) for c in finding.cites] == [("Zarate 2006", "Table 2")]
+    route = next(r for r in data.modalities[0].profile.rows if r.anchor == "profile-route")
+    assert [c.source_id for f in route.cells[1].facts for c in f.cites] == ["zarate-2006"]
+
+
+def test_one_fact_reads_the_same_on_every_page_that_shows_it() -> None:
+    pages = render(_dataset())
+    shown: dict[str, set[str]] = {}
+    for text in pages.values():
+        for fact_id, html in re.findall(r'<span class="fact" data-fact="([^"]+)">(.*?)</span>'
+                                        r'(?=<details|</td>|</li>|</p>)', text):
+            shown.setdefault(fact_id, set()).add(re.sub(r'href="[^"]*"', "", html))
+    assert shown["modalities-iv-infusion-route"]
+    assert len([p for p in pages.values() if 'data-fact="modalities-iv-infusion-route"' in p]) >= 3
+    assert {k: v for k, v in shown.items() if len(v) > 1} == {}
 
 
 def test_the_same_data_renders_byte_identical_pages() -> None:
@@ -86,39 +139,39 @@ def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() 
 
     charts = {c.id: c for c in _dataset().charts}
     session = charts["chart-session"]
-    assert session.ticks[-1].label == "$2,000"  # $1,200 rounded up to a readable scale
-    (article,) = session.bars
-    assert article.label == ("IV ketamine infusion: Infusion (the article), "
-                             "$800–$1,200+ (contradicted)")
+    assert session.ticks[-1].label == "$2,000"  # $1,500 rounded up to a readable scale
+    typical, directory, claim = session.bars
+    assert typical.label == "IV infusion: Infusion, typical US clinic, $400–$800"
     width = CHART_RIGHT - CHART_LEFT
-    assert article.x == pytest.approx(CHART_LEFT + width * 800 / 2000, abs=0.1)
-    assert article.width == pytest.approx(width * 400 / 2000, abs=0.1)
-    assert article.open_ended and article.contradicted
-    month = charts["chart-month"]
-    (up_to,) = month.bars
-    assert up_to.x == CHART_LEFT and up_to.label.endswith("up to $500")
+    assert typical.x == pytest.approx(CHART_LEFT + width * 400 / 2000, abs=0.1)
+    assert typical.width == pytest.approx(width * 400 / 2000, abs=0.1)
+    assert not typical.open_ended and not typical.contradicted
+    assert claim.open_ended and claim.contradicted  # anecdotal: drawn faded, never in a range
+    assert claim.label.endswith("$200+ (weak evidence, not in any range)")
 
 
 def test_long_tables_continue_on_further_pages_and_back_links_follow_the_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from generator import assemble as stage
+    from generator import citations
 
-    monkeypatch.setattr(stage, "PAGE_ROWS", 1)
+    monkeypatch.setattr(citations, "PAGE_ROWS", 1)
     data = _dataset()
-    assert [p.path for p in data.costs] == ["costs.md", "costs/page-2.md"]
-    assert [(link.first_row, link.last_row) for link in data.costs[1].pager] == [(1, 1), (2, 2)]
-    second = data.costs[1].table.rows[0]
-    article = next(s for s in data.sources if s.source.id == "article-2025")
-    assert f"costs/page-2.md#{second.anchor}" in {link.resolve()[1] for link in article.cited_in}
+    costs = data.tables["costs"]
+    assert [p.path for p in costs] == ["costs.md", "costs/page-2.md", "costs/page-3.md"]
+    assert [(link.first_row, link.last_row) for link in costs[1].pager] == [
+        (1, 1), (2, 2), (3, 3)]
+    second = costs[1].table.rows[0]
+    listing = next(s for s in data.sources if s.source.id == "clinic-listing")
+    assert f"costs/page-2.md#{second.anchor}" in {link.resolve()[1] for link in listing.cited_in}
     pages = render(data)
-    assert "Costs, page 2 of 2" in pages["costs/page-2/index.md"]
+    assert "Costs, page 2 of 3" in pages["costs/page-2/index.md"]
     # The references continue too, and citations point at the page their source is on.
     assert len(data.references) == len(data.sources) > 1
     on_two = data.references[1].sources[0]
     assert f'id="{on_two.anchor}"' in pages["references/page-2/index.md"]
     listed_on = {s.source.id: rp.path for rp in data.references for s in rp.sources}
-    cites = [c for tp in data.costs for row in tp.table.rows for c in row.cites]
+    cites = [c for tp in costs for row in tp.table.rows for c in row.cites()]
     assert cites and all(c.target == f"{listed_on[c.source_id]}#src-{c.source_id}"
                          for c in cites)
 

@@ -10,38 +10,40 @@ import pytest
 
 from generator import pipeline
 from generator.export import export
-from generator.models import DATA_FILES, parse
+from generator.models import parse
+from generator.tables import BY_NAME, TABLES
 from generator.write import joined
 
-from .conftest import GOLDEN_TODAY, ROOT
+from .conftest import GOLDEN_TODAY, MINIMAL
 
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
-    rows = pipeline.check(ROOT / "data", today=GOLDEN_TODAY).rows
-    return {path: joined(content) for path, content in export(rows, ROOT / "data")}
+    rows = pipeline.check(MINIMAL, today=GOLDEN_TODAY).rows
+    return {path: joined(content) for path, content in export(rows, MINIMAL)}
 
 
 def test_every_data_file_is_offered_as_source_csv_and_json(files: dict[str, bytes]) -> None:
-    for name in DATA_FILES:
+    for table in TABLES:
+        name = table.file
         stem = name.rsplit(".", 1)[0]
-        assert files[f"data/source/{name}"] == (ROOT / "data" / name).read_bytes()
+        assert files[f"data/source/{name}"] == (MINIMAL / name).read_bytes()
         assert f"data/{stem}.csv" in files and f"data/{stem}.json" in files
 
 
 def test_json_downloads_hold_every_record_and_validate_against_the_models(
     files: dict[str, bytes]
 ) -> None:
-    rows = pipeline.check(ROOT / "data", today=GOLDEN_TODAY).rows
-    for name, model in DATA_FILES.items():
-        records = json.loads(files[f"data/{name.rsplit('.', 1)[0]}.json"])
-        assert [parse(model, r) for r in records] == [r.record for r in rows[name]]
+    rows = pipeline.check(MINIMAL, today=GOLDEN_TODAY).rows
+    for table in TABLES:
+        records = json.loads(files[f"data/{table.file.rsplit('.', 1)[0]}.json"])
+        assert [parse(table.model, r) for r in records] == rows.records(table)
 
 
 def test_the_data_package_describes_each_csv_column_by_column(files: dict[str, bytes]) -> None:
     package = json.loads(files["data/datapackage.json"])
     assert package["profile"] == "tabular-data-package"
-    assert len(package["resources"]) == len(DATA_FILES)
+    assert len(package["resources"]) == len(TABLES)
     for resource in package["resources"]:
         table = list(csv.reader(io.StringIO(files["data/" + resource["path"]].decode())))
         header, body = table[0], table[1:]
@@ -56,3 +58,20 @@ def test_the_data_package_describes_each_csv_column_by_column(files: dict[str, b
                 assert all(float(v) >= 0 for v in column if v)
             if "enum" in field.get("constraints", {}):
                 assert set(column) <= set(field["constraints"]["enum"]) | {""}
+
+
+def test_the_data_package_declares_each_table_key_and_its_references(
+    files: dict[str, bytes]
+) -> None:
+    package = json.loads(files["data/datapackage.json"])
+    resources = {r["name"]: r for r in package["resources"]}
+    costs = resources["costs"]["schema"]
+    assert costs["primaryKey"] == ["modality", "item"]
+    assert costs["foreignKeys"] == [
+        {"fields": "modality", "reference": {"resource": "modalities", "fields": "id"}}]
+    assert resources["legal"]["schema"]["primaryKey"] == ["jurisdiction", "substance", "status"]
+    for resource in package["resources"]:
+        table = BY_NAME[resource["name"]] if resource["name"] in BY_NAME else None
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        assert set(resource["schema"]["primaryKey"]) <= set(names), resource["name"]
+        assert table is None or resource["schema"]["primaryKey"] == list(table.key)

@@ -1,6 +1,8 @@
-"""Golden tests: data in, exact pages or exact error messages out.
+"""Golden tests: fixture data in, exact pages or exact error messages out.
 
-Refresh after an intended change with `make golden` (pytest --update-golden).
+The fixtures live under tests/golden/, so editing data/ never needs a golden update; the
+live data is checked by invariants (test_integration.py). Refresh after an intended change
+to pages or messages with `make golden` (pytest --update-golden).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from generator import pipeline
 from generator.problems import format_report
 from generator.render import render
 
-from .conftest import GOLDEN, GOLDEN_TODAY, MINIMAL, ROOT
+from .conftest import GOLDEN, GOLDEN_TODAY, MINIMAL
 
 ERROR_CASES = sorted(p.name for p in (GOLDEN / "errors").iterdir() if p.is_dir())
 
@@ -55,10 +57,6 @@ def _pages(data: Path) -> dict[str, str]:
 
 def test_minimal_data_renders_the_pinned_pages(update_golden: bool) -> None:
     _compare_pages(_pages(MINIMAL), GOLDEN / "minimal-pages", update_golden)
-
-
-def test_seed_data_renders_the_pinned_site(update_golden: bool) -> None:
-    _compare_pages(_pages(ROOT / "data"), GOLDEN / "site", update_golden)
 
 
 def _compare_pages(pages: dict[str, str], folder: Path, update: bool) -> None:

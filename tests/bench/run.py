@@ -61,9 +61,9 @@ PAGE_ROWS = 1_000  # the peer's page size, and "about 1,000 rows" a page for our
 ZENSICAL_CONFIG = "zensical-bench.yml"
 MEASURES = ("generator", "generate", "full", "peer")
 
-# The targets of issue 5.
+# The targets of issue 5. (Its "generator at most 5% of the full build" was retired by issue
+# 9: the share is still printed in the report, beside the other figures, but is no target.)
 FULL_VS_PEER_AT_10K = 0.8
-GENERATOR_SHARE = 0.05
 PER_ROW_GROWTH = 1.2
 PEAK_MB_AT_100K = 200.0
 MAX_PAGE_ROWS = 1_100  # "no page holds more than about 1,000 rows": 10% slack
@@ -460,14 +460,6 @@ def targets(results: list[SizeResult], full_mode: bool) -> list[Target]:
         t = Target(name, full / peer <= FULL_VS_PEER_AT_10K,
                    f"{full / peer:.2f}x ({_s(full)} s vs {_s(peer)} s)")
     out.append(t)
-
-    shares = [(r.rows, gen / full) for r in results
-              if r.median("generator") is not None and r.median("full") is not None
-              for gen, full in [_both(r, "generator", "full")]]
-    out.append(Target(
-        f"generator ≤ {GENERATOR_SHARE:.0%} of the full build at every size",
-        all(s <= GENERATOR_SHARE for _, s in shares) if shares else None,
-        ", ".join(f"{n:,}: {s:.1%}" for n, s in shares) or "not measured"))
 
     name = f"generator time per row flat, 100,000 vs 1,000 rows ≤ {PER_ROW_GROWTH}x"
     t = missing(name, 1_000, lambda r: per_row_us(r) is not None) or missing(

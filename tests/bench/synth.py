@@ -33,10 +33,10 @@ REAL_DATA = ROOT / "data"
 GENERATED = ("costs.csv", "legal.csv", "sources.yaml")
 ROWS_PER_SOURCE = 10  # one synthetic source for every 10 rows: each is cited ~15 times
 
-COST_COLUMNS = ("modality", "item", "low_usd", "high_usd", "high_open", "unit", "region",
-                "as_of", "certainty", "sources", "reviewed", "note")
-LEGAL_COLUMNS = ("jurisdiction", "substance", "status", "since", "certainty", "sources",
-                 "reviewed", "note")
+COST_COLUMNS = ("modality", "item", "low_usd", "high_usd", "high_open", "unit", "basis",
+                "region", "as_of", "grade", "sources", "detail", "reviewed")
+LEGAL_COLUMNS = ("jurisdiction", "substance", "status", "since", "grade", "sources",
+                 "detail", "reviewed")
 
 _STATES = ("California", "New York", "Texas", "Florida", "Illinois", "Ohio", "Georgia",
            "Washington", "Colorado", "Arizona", "Oregon", "Michigan", "Virginia", "Utah")
@@ -118,8 +118,8 @@ def _cost(i: int, rng: random.Random, modalities: list[str], pool: list[str],
     low = rng.randrange(50, 900, 5)
     open_ended = rng.random() < 0.08
     high = "" if open_ended else str(low + rng.randrange(0, 700, 5))
-    certainty = rng.choices(["observational", "unverified", "contradicted", "anecdotal"],
-                            [85, 5, 5, 5])[0]
+    grade = rng.choices(["observational", "unverified", "contradicted", "anecdotal"],
+                        [85, 5, 5, 5])[0]
     return {
         "modality": modalities[i % len(modalities)],
         "item": f"{_CLINICS[i % len(_CLINICS)]} {i + 1}, {_STATES[i % len(_STATES)]}",
@@ -127,12 +127,13 @@ def _cost(i: int, rng: random.Random, modalities: list[str], pool: list[str],
         "high_usd": high,
         "high_open": "true" if high and rng.random() < 0.05 else "",
         "unit": rng.choices(["session", "course", "month"], [60, 20, 20])[0],
+        "basis": rng.choices(["all-in", "drug-only"], [90, 10])[0],
         "region": f"US, {_STATES[(i * 7) % len(_STATES)]}",
-        "as_of": f"{2024 + i % 2}-{i % 12 + 1:02d}",
-        "certainty": certainty,
+        "as_of": rng.choice(["", f"{2024 + i % 2}-{i % 12 + 1:02d}", f"{2024 + i % 2}"]),
+        "grade": grade,
         "sources": _cites(i, rng, pool),
+        "detail": _COST_NOTES[i % len(_COST_NOTES)] if rng.random() < 0.3 else "",
         "reviewed": (today - dt.timedelta(days=i % 300)).isoformat(),
-        "note": _COST_NOTES[i % len(_COST_NOTES)] if rng.random() < 0.3 else "",
     }
 
 
@@ -148,22 +149,22 @@ def _legal(i: int, rng: random.Random, pool: list[str], today: dt.date) -> dict[
         "substance": "ketamine" if ketamine else "esketamine",
         "status": rng.choice(_KETAMINE_STATUS if ketamine else _ESKETAMINE_STATUS),
         "since": since,
-        "certainty": rng.choices(["regulatory", "observational", "unverified"], [70, 20, 10])[0],
+        "grade": rng.choices(["regulatory", "official-report", "unverified"], [70, 20, 10])[0],
         "sources": _cites(i, rng, pool),
+        "detail": _LEGAL_NOTES[i % len(_LEGAL_NOTES)] if rng.random() < 0.2 else "",
         "reviewed": (today - dt.timedelta(days=i % 300)).isoformat(),
-        "note": _LEGAL_NOTES[i % len(_LEGAL_NOTES)] if rng.random() < 0.2 else "",
     }
 
 
 def _listing_source(k: int, sid: str) -> dict[str, Any]:
-    return {"id": sid, "label": f"Listing {k + 1}",
+    return {"id": sid, "kind": "listing", "label": f"Listing {k + 1}",
             "title": f"Ketamine clinic price listing {k + 1}",
             "publisher": f"Clinic price directory {k % 40 + 1}", "year": 2025,
             "url": f"https://listings.example.org/ketamine/{k + 1}"}
 
 
 def _statute_source(k: int, sid: str) -> dict[str, Any]:
-    return {"id": sid, "label": f"Register {k + 1}",
+    return {"id": sid, "kind": "regulator", "label": f"Register {k + 1}",
             "title": f"Controlled substances register, entry {k + 1}",
             "publisher": "Official gazette", "year": 1990 + k % 36,
             "url": f"https://law.example.org/register/{k + 1}"}
@@ -203,15 +204,15 @@ def write_peer(dest: Path, synthetic: Synthetic, theme: dict[str, Any],
     costs = [
         {"Modality": synthetic.modality_names[r["modality"]], "Item": r["item"],
          "Low (USD)": r["low_usd"], "High (USD)": r["high_usd"] + ("+" if r["high_open"] else ""),
-         "Unit": r["unit"], "Region": r["region"], "As of": r["as_of"],
-         "Certainty": r["certainty"], "Reviewed": r["reviewed"], "Note": r["note"],
+         "Unit": r["unit"], "Covers": r["basis"], "Region": r["region"], "As of": r["as_of"],
+         "Grade": r["grade"], "Reviewed": r["reviewed"], "Detail": r["detail"],
          "Sources": r["sources"]}
         for r in synthetic.costs
     ]
     legal = [
         {"Jurisdiction": r["jurisdiction"], "Substance": r["substance"], "Status": r["status"],
-         "Since": r["since"], "Certainty": r["certainty"], "Reviewed": r["reviewed"],
-         "Note": r["note"], "Sources": r["sources"]}
+         "Since": r["since"], "Grade": r["grade"], "Reviewed": r["reviewed"],
+         "Detail": r["detail"], "Sources": r["sources"]}
         for r in synthetic.legal
     ]
     pages = _peer_pages(docs, "costs", "Costs", costs, synthetic.sources, page_rows)
