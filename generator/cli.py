@@ -14,6 +14,8 @@ from pathlib import Path
 
 from . import contract, pipeline
 from .problems import DataError, format_report
+from .tables import TABLES
+from .validate import graded
 from .site import SiteBuildError, build_site
 from .write import OwnershipError
 
@@ -60,8 +62,9 @@ def _check(data: Path, strict: bool, max_age_days: int) -> int:
         print(format_report(checked.problems), file=sys.stderr)
     failed = bool(checked.errors) or (strict and bool(checked.problems))
     if not failed:
-        rows = sum(len(r) for r in checked.rows.values())
-        print(f"{data}: {len(checked.rows)} files, {rows} records, all valid.")
+        facts = sum(1 for _, rows in checked.rows for r in rows for _ in graded(r.record))
+        print(f"{data}: {len(TABLES)} files, {checked.rows.count()} records, {facts} graded "
+              "facts, all valid.")
     return 1 if failed else 0
 
 

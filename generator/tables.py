@@ -345,7 +345,8 @@ CLAIMS = Table(
     row_label=lambda c: f"Claims: {c.claim}",
     intro="Each claim of the article that starts this site, the verdict after checking it, "
           "and what the sources say. Verdicts are a scale of their own, apart from the "
-          "evidence grades of the findings.")
+          "evidence grades of the findings. The article's claims about how ketamine acts are "
+          "checked on the mechanisms page.")
 
 # In dependency order: a table comes after the tables its records point at.
 TABLES: tuple[Table[Any], ...] = (SOURCES, GLOSSARY, MODALITIES, ASPECTS, COSTS, EVIDENCE,

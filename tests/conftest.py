@@ -41,12 +41,12 @@ def make_project(dest: Path, data: Path = ROOT / "data") -> Path:
     return dest
 
 
-def edit_costs(project: Path, note: str, unit: str | None = None) -> None:
-    """Change the first price's note (and unit) the way an editor saves the file."""
+def edit_costs(project: Path, detail: str, unit: str | None = None) -> None:
+    """Change the first price's detail (and unit) the way an editor saves the file."""
     path = project / "data" / "costs.csv"
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    rows[0]["note"] = note
+    rows[0]["detail"] = detail
     if unit is not None:
         rows[0]["unit"] = unit
     out = io.StringIO()

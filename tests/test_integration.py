@@ -150,6 +150,24 @@ def test_one_fact_reads_the_same_on_every_page(built_site: Path) -> None:
     assert {k: v for k, v in shown.items() if len(v) > 1} == {}
 
 
+# Values that say something is missing read the same everywhere by design; they back
+# different gaps, so their sources differ.
+PLACEHOLDERS = {"No source found", "Not stated in the sources checked"}
+
+
+def test_a_statement_written_in_two_records_carries_one_grade_and_one_source_list(
+        live: pipeline.Checked) -> None:
+    seen: dict[str, dict[tuple[str, tuple[str, ...]], str]] = {}
+    for _, table_rows in live.rows:
+        for row in table_rows:
+            for loc, fact in graded(row.record):
+                value = str(getattr(fact, "value", ""))
+                if value and value not in PLACEHOLDERS:
+                    key = (fact.grade.value, tuple(sorted(fact.sources)))
+                    seen.setdefault(value, {})[key] = f"{row.path}:{row.line}: {loc}"
+    assert {v: places for v, places in seen.items() if len(places) > 1} == {}
+
+
 def test_every_source_is_complete_and_its_label_readable(live: pipeline.Checked) -> None:
     sources = live.rows.records(SOURCES)
     data = pipeline.assemble(live.rows)

@@ -19,7 +19,7 @@ def test_csv_with_bom_and_crlf_is_read_like_a_plain_file(tmp_path: Path) -> None
     assert a is not None and b is not None
     assert a.header == b.header
     assert [r.values for r in a.records] == [r.values for r in b.records]
-    assert [r.line for r in a.records] == [2, 3]
+    assert [r.line for r in a.records] == [2, 3, 4]
 
 
 def test_yaml_with_bom_and_crlf_is_accepted(tmp_path: Path) -> None:
@@ -36,8 +36,8 @@ def test_yaml_records_remember_the_line_of_every_nested_value() -> None:
     assert problems == [] and raw is not None
     first = raw.records[0]
     assert first.line == 1
-    assert first.line_of(("doses", 0, "certainty")) == 13
-    assert first.line_of(("doses", 0, "no-such-key")) == 12  # falls back to the item
+    assert first.line_of(("doses", 0, "grade")) == 16
+    assert first.line_of(("doses", 0, "no-such-key")) == 15  # falls back to the item
     assert raw.records[1].line == 19
 
 

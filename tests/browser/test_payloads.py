@@ -79,30 +79,38 @@ PIECES_ONE_LINE = [
 # Only fields that allow several lines (Text, not Line) also get a line break.
 PIECES_MULTI_LINE = ["line one\nline two", "\n!!! note\n    admonition", "\n    indented"]
 
-# Per data file: the text fields of the first record, and which of them are single-line.
-# A dotted name is a field of a nested statement; `doses.0.text` the first dose.
-TEXT_FIELDS: dict[str, dict[str, bool]] = {
-    # field: multi-line allowed
-    "sources.yaml": {"title": False, "authors": False, "publisher": False, "note": True},
-    "glossary.yaml": {"definition": False},
-    "modalities.yaml": {"name": False, "route": False, "setting": True, "supervision": True,
-                        "onset": True, "duration": True, "bioavailability": True,
-                        "summary": True, "doses.0.text": True},
-    "aspects.yaml": {"aspect": False, "full_infusion.text": True, "microdosing.text": True},
-    "costs.csv": {"item": False, "region": False, "note": True},
-    "evidence.yaml": {"evidence_base": True, "effects": True, "common_uses": True,
-                      "risks": True, "note": True},
-    "legal.csv": {"jurisdiction": False, "status": True, "note": True},
-    "legal-treatment.csv": {"legal_status": True, "supervision_required": False,
-                            "quality_control": False, "typical_conditions": True,
-                            "note": True},
-    "mechanisms.yaml": {"action": False, "receptors.0": False, "effect": True,
-                        "potential_benefits": True, "dose_context": True, "finding": True},
-    "claims.yaml": {"claim": True, "finding": True},
+# Per data file: the text fields of the first record, and what kind of text each holds:
+# "line" (one line), "text" (several lines allowed) or "value" (a fact's short value, one
+# line of at most VALUE_MAX characters, so it gets a share of the pieces; the shares of all
+# value fields together hold every piece). A dotted name is a field of a nested fact.
+TEXT_FIELDS: dict[str, dict[str, str]] = {
+    "sources.yaml": {"title": "line", "authors": "line", "publisher": "line",
+                     "edition": "line", "about": "text"},
+    "glossary.yaml": {"definition": "line"},
+    "modalities.yaml": {"name": "line", "summary.value": "value", "summary.detail": "text",
+                        "route.value": "value", "setting.value": "value",
+                        "supervision.value": "value", "onset.value": "value",
+                        "onset.detail": "text", "duration.value": "value",
+                        "bioavailability.value": "value", "legal.value": "value",
+                        "doses.0.value": "value", "doses.0.detail": "text"},
+    "aspects.yaml": {"aspect": "line", "full_infusion.says": "text",
+                     "full_infusion.finding.value": "value",
+                     "microdosing.finding.detail": "text"},
+    "costs.csv": {"item": "line", "region": "line", "detail": "text"},
+    "evidence.yaml": {"base.value": "value", "base.detail": "text",
+                      "effects.0.value": "value", "uses.0.value": "value",
+                      "risks.0.value": "value"},
+    "legal.csv": {"jurisdiction": "line", "status": "value", "detail": "text"},
+    "mechanisms.yaml": {"action": "line", "receptors.0": "line", "claimed_effect": "text",
+                        "claimed_doses": "text", "finding.value": "value",
+                        "finding.detail": "text"},
+    "claims.yaml": {"claim": "text", "finding.value": "value", "finding.detail": "text"},
 }
-# The source label is short by rule (at most 40 characters) and shows on every page that
-# cites the source.
-SHORT_PAYLOADS = {("sources.yaml", "label"): "<img src=x onerror=alert(1)>&amp;"}
+VALUE_SHARES = 4  # a value field holds every fourth piece: well under VALUE_MAX
+# Short fields by rule: a source label (at most 40 characters) shows on every page that
+# cites the source, a modality's short name (24) heads the comparison columns.
+SHORT_PAYLOADS = {("sources.yaml", "label"): "<img src=x onerror=alert(1)>&amp;",
+                  ("modalities.yaml", "short"): "<b>x</b>&amp;"}
 
 # Calls to alert/confirm/prompt are recorded instead of shown.
 INIT_SCRIPT = """
@@ -207,8 +215,10 @@ class Injected:
     value: str
 
 
-def _payload(marker: str, multi_line: bool) -> str:
-    pieces = PIECES_ONE_LINE + (PIECES_MULTI_LINE if multi_line else [])
+def _payload(marker: str, kind: str, share: int = 0) -> str:
+    pieces = PIECES_ONE_LINE + (PIECES_MULTI_LINE if kind == "text" else [])
+    if kind == "value":
+        pieces = PIECES_ONE_LINE[share % VALUE_SHARES::VALUE_SHARES]
     # The marker starts and ends the value (outer whitespace is stripped by the models).
     return f"{marker} " + " ".join(pieces) + f" {marker}end"
 
@@ -239,6 +249,7 @@ def write_payload_data(data: Path) -> list[Injected]:
     """Rewrite the first record of every data file with hostile text; what was written."""
     injected: list[Injected] = []
     counter = 0
+    shares = 0  # value fields so far, so each gets the next share of the pieces
     for name, fields in TEXT_FIELDS.items():
         path = data / name
         if name.endswith(".csv"):
@@ -250,10 +261,11 @@ def write_payload_data(data: Path) -> list[Injected]:
             text = path.read_text("utf-8")
             records = yaml.safe_load(text)
         first = records[0]
-        for field, multi_line in fields.items():
+        for field, kind in fields.items():
             counter += 1
             marker = f"zq{counter:02d}q"
-            value = _payload(marker, multi_line)
+            value = _payload(marker, kind, shares)
+            shares += kind == "value"
             _set(first, field, value)
             injected.append(Injected(name, field, marker, value))
         for (file, field), short in SHORT_PAYLOADS.items():
@@ -357,6 +369,8 @@ def visits(browser: Any, payload_site: PayloadSite, payload_url: str) -> dict[st
             dialogs.clear()
             errors.clear()
             tab.goto(payload_url + path, wait_until="load")
+            # Open every detail, as a visitor tapping them would: their text must show too.
+            tab.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             # Move the pointer over the page, for anything hooked to mouse events.
             tab.mouse.move(400, 300)
             tab.mouse.move(600, 500)
