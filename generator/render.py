@@ -27,6 +27,8 @@ from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
 ABBREVIATIONS = "includes/abbreviations.md"
+BOOST_HOLDER = 2.0  # a page that holds facts: a table of its own or a modality's profile
+BOOST_REPEAT = 0.5  # a page that repeats facts held elsewhere
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Page:
     template: str
     data_files: tuple[str, ...]
     context: dict[str, Any]
+    # Search ranks the page that holds a fact above pages that repeat it: table pages and
+    # profiles are boosted, comparisons (two profiles side by side) lowered.
+    search_boost: float | None = None
 
 
 def doc_file(path: str) -> str:
@@ -127,8 +132,9 @@ def _environment(data: Dataset, repo_url: str | None
 
 def pages(data: Dataset) -> list[Page]:
     """Every generated page, in navigation order."""
-    def page(path: str, template: str, files: tuple[str, ...], **context: Any) -> Page:
-        return Page(path, template, files, context)
+    def page(path: str, template: str, files: tuple[str, ...], boost: float | None = None,
+             **context: Any) -> Page:
+        return Page(path, template, files, context, boost)
 
     everything = tuple(t.file for t in TABLES)
     profile_files = (MODALITIES.file, COSTS.file, EVIDENCE.file)
@@ -142,15 +148,18 @@ def pages(data: Dataset) -> list[Page]:
         if t.page:
             template = f"{t.name}.md.j2" if (TEMPLATES / f"{t.name}.md.j2").is_file() \
                 else "table.md.j2"
-            out.append(page(t.page, template, (t.file,), t=t, tp=data.tables[t.name][0]))
+            out.append(page(t.page, template, (t.file,), BOOST_HOLDER, t=t,
+                            tp=data.tables[t.name][0]))
     out += [
         page("references.md", "references.md.j2", (SOURCES.file,), rp=data.references[0]),
         page("glossary.md", "glossary.md.j2", (GLOSSARY.file,)),
         page("methodology.md", "methodology.md.j2", everything),
         page("data.md", "data.md.j2", everything),
     ]
-    out += [page(m.page, "modality.md.j2", profile_files, m=m) for m in data.modalities]
-    out += [page(c.page, "compare.md.j2", profile_files, c=c) for c in data.comparisons]
+    out += [page(m.page, "modality.md.j2", profile_files, BOOST_HOLDER, m=m)
+            for m in data.modalities]
+    out += [page(c.page, "compare.md.j2", profile_files, BOOST_REPEAT, c=c)
+            for c in data.comparisons]
     out += [page(rp.path, "references.md.j2", (SOURCES.file,), rp=rp)
             for rp in data.references[1:]]
     # Further pages of long tables: the first page of each is the main page above.

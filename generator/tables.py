@@ -296,7 +296,7 @@ COSTS = Table(
     name="costs", file="costs.csv", model=Cost, key=("modality", "item"),
     title="Costs", page="costs.md",
     caption="Price listings in US dollars, from clinics, directories and reports",
-    columns=(Column("Modality", "modality"), Column("Item", "item"),
+    columns=(Column("Modality", "modality"), Column("Item", "item", "none"),
              Column("Price (USD)", "value", "number"), Column("Covers", "basis"),
              Column("Region", "region"), Column("As of", "as_of", "date")),
     order=lambda c: (c.modality, _UNIT_ORDER[c.unit]),
