@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from . import citations
 from .cells import Cells
 from .charts import price_charts
-from . import citations
 from .citations import Citations, page_paths, reference_pages
 from .export import downloads
 from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Record, Verdict
@@ -176,7 +176,7 @@ def _table(cells: Cells, table: Table[Any], numbered: list[Numbered],
     def link(p: Numbered) -> RowLink:
         n, row = p
         label = table.row_label(row.record)
-        modality = getattr(row.record, "modality", None)
+        modality = str(getattr(row.record, "modality", ""))
         if modality in cells.modalities:
             label += f", {cells.modalities[modality].name}"
         return RowLink(label, _anchor(table, n, row.record))

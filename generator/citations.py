@@ -11,8 +11,8 @@ import string
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .models import CountFact, Fact, Grade, Graded, locator, source_id
-from .tables import Source, SourceKind
+from .models import CountFact, Fact, Grade, Graded, SourceKind, locator, source_id
+from .tables import Source
 from .views import Backlink, Cite, FactView, PagerLink, SourcePage, SourceView, Table, badge
 
 PAGE_ROWS = 1000  # rows per page: past this a table continues on further pages
@@ -80,13 +80,17 @@ class Citations:
                                     f"{self.reference_page[sid]}#src-{sid}", locator(ref))
         return self._cites[ref]
 
-    def fact(self, fact_id: str, fact: Fact | CountFact | Graded, reviewed: dt.date,
-             value: str | None = None) -> FactView:
-        """The one view of a fact; `reviewed` is its record's date, used when it has none."""
+    def fact(self, fact_id: str, fact: Fact | CountFact | Graded,
+             reviewed: dt.date) -> FactView:
+        """The one view of a fact; `reviewed` is its record's date, used when it has none.
+
+        A fact is a Fact, a CountFact or a record that is one fact (a price listing, a
+        legal status), each with a `value`.
+        """
         if fact_id not in self._facts:
             self._facts[fact_id] = FactView(
                 id=fact_id,
-                value=value if value is not None else str(fact.value),
+                value=str(getattr(fact, "value", "")),
                 badge=badge(fact.grade),
                 cites=self.cites(fact.sources),
                 reviewed=getattr(fact, "reviewed", None) or reviewed,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from . import contract, pipeline
 from .problems import DataError, format_report
+from .site import SiteBuildError, build_site
 from .tables import TABLES
 from .validate import graded
-from .site import SiteBuildError, build_site
 from .write import OwnershipError
 
 

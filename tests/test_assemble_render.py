@@ -55,7 +55,7 @@ def _derived(data, anchor: str):  # type: ignore[no-untyped-def]
 
 def test_a_span_covers_only_listings_graded_observational_or_stronger() -> None:
     span, _ = _derived(_dataset(), "derived-iv-infusion-session-all-in")
-    # $400–800 and $300–1,500 are listings; the anecdotal "$200+" is left out.
+    # $400 to $800 and $300 to $1,500 are listings; the anecdotal "$200+" is left out.
     assert span.value == "$300–$1,500 per session, clinic's all-in price"
     assert span.badge.value == "observational"
     assert [label for label, _ in span.inputs] == ["Infusion, typical US clinic",
@@ -141,6 +141,7 @@ def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() 
     session = charts["chart-session"]
     assert session.ticks[-1].label == "$2,000"  # $1,500 rounded up to a readable scale
     typical, directory, claim = session.bars
+    assert directory.width > typical.width
     assert typical.label == "IV infusion: Infusion, typical US clinic, $400–$800"
     width = CHART_RIGHT - CHART_LEFT
     assert typical.x == pytest.approx(CHART_LEFT + width * 400 / 2000, abs=0.1)

@@ -71,7 +71,7 @@ def test_the_data_package_declares_each_table_key_and_its_references(
         {"fields": "modality", "reference": {"resource": "modalities", "fields": "id"}}]
     assert resources["legal"]["schema"]["primaryKey"] == ["jurisdiction", "substance", "status"]
     for resource in package["resources"]:
-        table = BY_NAME[resource["name"]] if resource["name"] in BY_NAME else None
+        table = BY_NAME[resource["name"]]  # a resource is named after its table
         names = [f["name"] for f in resource["schema"]["fields"]]
         assert set(resource["schema"]["primaryKey"]) <= set(names), resource["name"]
-        assert table is None or resource["schema"]["primaryKey"] == list(table.key)
+        assert resource["schema"]["primaryKey"] == list(table.key)

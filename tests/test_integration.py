@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.models import GRADE_SUPPORT, Record, fields, money, source_id
+from generator.models import GRADE_SUPPORT, Record, SourceKind, fields, money, source_id
 from generator.prices import SPAN_GRADES
-from generator.models import SourceKind
 from generator.tables import COSTS, MODALITIES, SOURCES, TABLES
 from generator.validate import graded
 
