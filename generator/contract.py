@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import SLUG_PATTERN, field_order, json_schema
+from .models import SLUG_PATTERN, ArticleCell, CountFact, Fact, field_order, json_schema
 from .tables import TABLES
 
 SCHEMA_DIR = "schemas"  # under data/, referenced by each YAML file's modeline
@@ -61,8 +61,30 @@ def data_dictionary() -> str:
                          f"{'yes' if field in required else 'no'} | "
                          f"{prop.get('description', '')} |")
         parts.append("")
+    parts += _parts()
     parts.append(DICTIONARY_END)
     return "\n".join(parts)
+
+
+# The parts records are built of, described once after the files that use them.
+PARTS = {"Fact": Fact, "CountFact": CountFact, "ArticleCell": ArticleCell}
+
+
+def _parts() -> list[str]:
+    out = []
+    for name, model in PARTS.items():
+        schema = json_schema(model)
+        defs = schema.get("$defs", {})
+        required = set(schema.get("required", []))
+        out += [f"### {name}", "", (model.__doc__ or "").strip(), "",
+                "| field | type | required | meaning |", "|---|---|---|---|"]
+        for field in field_order(model):
+            prop = schema["properties"][field]
+            out.append(f"| `{field}` | {_type(prop, defs, '')} | "
+                       f"{'yes' if field in required else 'no'} | "
+                       f"{prop.get('description', '')} |")
+        out.append("")
+    return out
 
 
 def _type(prop: dict[str, Any], defs: dict[str, Any], file: str) -> str:
@@ -72,9 +94,12 @@ def _type(prop: dict[str, Any], defs: dict[str, Any], file: str) -> str:
             return "number"  # decimals accept a number or a numeric string
         return " or ".join(_type(p, defs, file) for p in options)
     if "$ref" in prop:
-        target = defs[prop["$ref"].rsplit("/", 1)[-1]]
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        target = defs[name]
         if "enum" in target:
             return "one of " + ", ".join(f"`{v}`" for v in target["enum"])
+        if name in PARTS:
+            return f"a [{name}](#{name.lower()})"
         return "mapping of " + ", ".join(f"`{k}`" for k in target["properties"])
     kind = prop.get("type")
     if kind == "array":

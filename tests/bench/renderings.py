@@ -78,7 +78,7 @@ def write_project(dest: Path, variant: str, data: Dataset) -> int:
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(_config(variant), sort_keys=False), "utf-8")
     gloss = Glossary(data.terms)
     rows = 0
-    for tp in data.legal:
+    for tp in data.tables["legal"]:
         path = f"legal-{tp.number:03d}.md"
         body = _html(path, tp.table, gloss) if variant == "html" else _markdown(
             tp.table, footnotes=variant == "markdown-footnotes")
@@ -89,7 +89,7 @@ def write_project(dest: Path, variant: str, data: Dataset) -> int:
     (docs / "references.md").write_text(f"# References\n\n{sources}\n", "utf-8")
     (docs / "index.md").write_text(
         "# Renderings\n\n" + "\n".join(f"- [Page {tp.number}](legal-{tp.number:03d}.md)"
-                                       for tp in data.legal) + "\n", "utf-8")
+                                       for tp in data.tables["legal"]) + "\n", "utf-8")
     return rows
 
 
@@ -99,15 +99,16 @@ def _html(path: str, table: Table, gloss: Glossary) -> str:
 
 
 def _markdown(table: Table, footnotes: bool) -> str:
-    columns = [*table.columns, "Certainty", "Sources", "Reviewed"]
+    columns = [*table.columns, "Grade", "Sources", "Reviewed"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     cited: dict[str, Cite] = {}
     for row in table.rows:
-        cites = " ".join(_cite(c, footnotes) for c in row.cites)
-        cited.update((c.source_id, c) for c in row.cites)
-        cells = [_md_cell(c.text) for c in row.cells]
-        cells += [row.badge.label if row.badge else "", cites,
-                  row.reviewed.isoformat() if row.reviewed else ""]
+        row_cites = row.cites()
+        cites = " ".join(_cite(c, footnotes) for c in row_cites)
+        cited.update((c.source_id, c) for c in row_cites)
+        cells = [_md_cell(c.text or " ".join(f.value for f in c.facts)) for c in row.cells]
+        grade = next((f.badge.label for c in row.cells for f in c.facts), "")
+        cells += [grade, cites, row.reviewed.isoformat() if row.reviewed else ""]
         lines.append("| " + " | ".join(cells) + " |")
     notes = "".join(f"\n[^{c.source_id}]: {_md_cell(c.label)}. {_md_cell(c.title)}."
                     for c in cited.values()) if footnotes else ""
@@ -164,7 +165,7 @@ def measure(rows: int, runs: int, work: Path, log: Callable[[str], None] = print
         results.append({
             "variant": variant, "rows": table_rows, "seconds": statistics.median(times),
             "search_index_mb": index.stat().st_size / 1e6,
-            **features(built, data.legal[0].table.rows[0]),
+            **features(built, data.tables["legal"][0].table.rows[0]),
         })
         log(f"   {variant}: {results[-1]['seconds']:.1f} s")
     return results
