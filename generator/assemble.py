@@ -17,12 +17,14 @@ from .citations import Citations, page_paths, reference_pages
 from .export import downloads
 from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Record, Verdict
 from .prices import Prices
-from .profiles import Profiles, glance
+from .profiles import Profiles, glance, outcome_groups
 from .tables import (
     ASPECTS,
     COSTS,
     EVIDENCE,
     GLOSSARY,
+    OUTCOME_NOTES,
+    OUTCOMES,
     MODALITIES,
     SOURCES,
     TABLES,
@@ -36,6 +38,7 @@ from .views import (
     GradeLevel,
     LazyRows,
     RowLink,
+    Section,
     TablePage,
     TableRow,
     TermView,
@@ -45,7 +48,11 @@ from .views import (
 )
 from .views import Table as TableView
 
-PROFILE_COSTS = 50  # price rows on a modality's profile; the costs page has them all
+PROFILE_ROWS = 50  # rows of a table on a modality's profile; the table's page has them all
+# A profile shows every declared table with a page and a modality field, in this order
+# first (what people ask first), then any other such table in the order of TABLES.
+PROFILE_ORDER = ("outcomes", "side-effects", "course", "warnings", "costs", "coverage",
+                 "evidence")
 
 Numbered = tuple[int, Row[Any]]  # a record and its row number in its file
 
@@ -64,18 +71,23 @@ def assemble(rows: Rows) -> Dataset:
                  for i, (n, _) in enumerate(numbered[COSTS.name])}
     prices = Prices(c, modalities, list(enumerate(rows.of(COSTS), 1)),
                     lambda n: f"{cost_page[n]}#{_anchor(COSTS, n, None)}")
+    per_modality = _profile_tables()
+    headlines = [(t, _headlines(rows.records(t))) for t in per_modality if t.headline]
     profiles = Profiles(cells, prices, rows.of(MODALITIES),
-                        {e.modality: e for e in rows.records(EVIDENCE)})
+                        {e.modality: e for e in rows.records(EVIDENCE)}, headlines)
     modality_views = []
     for m in modalities.values():
-        own = [p for p in numbered[COSTS.name] if p[1].record.modality == m.id]
-        modality_views.append(profiles.view(
-            m, _table(cells, COSTS, own[:PROFILE_COSTS], f"Price listings for {m.name}"),
-            len(own),
-            _table(cells, EVIDENCE, [p for p in numbered[EVIDENCE.name]
-                                     if p[1].record.modality == m.id],
-                   f"The evidence behind {m.name}")))
-    comparisons = profiles.comparisons()
+        sections = []
+        for t in per_modality:
+            own = [p for p in numbered[t.name] if p[1].record.modality == m.id]
+            sections.append(Section(
+                t.name, t.title, t.page or "",
+                _table(cells, t, own[:PROFILE_ROWS], f"{t.title}: {m.name}"), len(own)))
+        modality_views.append(profiles.view(m, tuple(sections)))
+    groups = outcome_groups(cells, list(modalities.values()),
+                            _table(cells, OUTCOMES, numbered[OUTCOMES.name]),
+                            rows.of(OUTCOME_NOTES))
+    comparisons = profiles.comparisons(groups)
     overview = profiles.overview()
     home_glance = glance(cells, rows.of(ASPECTS))
     derived = prices.table()
@@ -89,10 +101,14 @@ def assemble(rows: Rows) -> Dataset:
         placed += [(p.path, p.table) for p in pages]
     for mv in modality_views:
         placed += [(mv.page, mv.profile), (mv.page, mv.doses),
+                   *((mv.page, section.table) for section in mv.sections),
                    (mv.page, TableView("", "", (), (), (TableRow(
                        "summary", (Cell(facts=(mv.summary,)),),
                        label=f"{mv.modality.name}: summary"),)))]
     placed += [("glossary.md", _glossary_table(glossary))]
+    placed += [(OUTCOMES.page or "", TableView("", OUTCOME_NOTES.file, (), (), (TableRow(
+        g.anchor, (Cell(facts=(g.note,)),), label=f"What the results mean: {g.modality.name}, "
+        f"{g.comparator}"),))) for g in groups if g.note]
     sources, references = reference_pages(c, placed)
 
     facts = [fact for _, table_rows in rows for r in table_rows for _, fact in graded(r.record)]
@@ -107,6 +123,7 @@ def assemble(rows: Rows) -> Dataset:
         glance=home_glance,
         tables=tables,
         derived_costs=derived,
+        outcome_groups=groups,
         charts=price_charts(modalities, rows.records(COSTS), prices.course_ranges()),
         comparisons=comparisons,
         sources=sources,
@@ -123,6 +140,21 @@ def assemble(rows: Rows) -> Dataset:
         last_reviewed=max(reviewed) if reviewed else None,
         oldest_reviewed=min(reviewed) if reviewed else None,
     )
+
+
+def _headlines(records: list[Any]) -> dict[str, Any]:
+    """Each modality's first record marked as its headline."""
+    found: dict[str, Any] = {}
+    for record in records:
+        if record.headline and record.modality not in found:
+            found[record.modality] = record
+    return found
+
+
+def _profile_tables() -> list[Table[Any]]:
+    tables = [t for t in TABLES if t.page and "modality" in t.model.__pydantic_fields__]
+    order = {name: n for n, name in enumerate(PROFILE_ORDER)}
+    return sorted(tables, key=lambda t: order.get(t.name, len(order)))
 
 
 def _verdicts(rows: Rows) -> list[Verdict]:

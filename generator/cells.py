@@ -14,8 +14,28 @@ from typing import Any
 
 from .citations import Citations
 from .models import BASIS_LABELS, Basis, CountFact, Fact, Graded, Verdict
-from .tables import Column, Modality, Table
+from .tables import (
+    CAUTION_LABELS,
+    CERTAINTY_LABELS,
+    COMPARATOR_LABELS,
+    COURSE_LABELS,
+    DIRECTION_LABELS,
+    Certainty,
+    Column,
+    Comparator,
+    CourseAspect,
+    Direction,
+    Modality,
+    Table,
+    WarningKind,
+)
 from .views import Cell, FactView, verdict_badge
+
+# Enums shown in words; others show their value.
+ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
+    Basis: BASIS_LABELS, Direction: DIRECTION_LABELS, Comparator: COMPARATOR_LABELS,
+    Certainty: CERTAINTY_LABELS, CourseAspect: COURSE_LABELS, WarningKind: CAUTION_LABELS,
+}
 
 
 class Cells:
@@ -45,6 +65,9 @@ class Cells:
     def column(self, table: Table[Any], column: Column, record: Any, fact_id: str) -> Cell:
         """The cell of one column for one record; `fact_id` names the record's facts."""
         reviewed = record.reviewed
+        if isinstance(column.field, tuple):  # several text fields in one cell
+            parts = (getattr(record, name) for name in column.field)
+            return Cell("; ".join(str(p) for p in parts if p is not None))
         if column.field == "value" and isinstance(record, Graded):
             sort = getattr(record, "sort_value", None)
             return Cell(facts=(self.fact(fact_id, record, reviewed),),
@@ -62,10 +85,9 @@ class Cells:
         if isinstance(value, Verdict):
             badge = verdict_badge(value)
             return Cell(verdict=badge, sort=str(badge.rank))
-        if isinstance(value, Basis):
-            return Cell(BASIS_LABELS[value])
         if isinstance(value, Enum):
-            return Cell(str(value.value))
+            labels = ENUM_LABELS.get(type(value), {})
+            return Cell(labels.get(value, str(value.value)))
         if isinstance(value, list):
             return Cell(", ".join(map(str, value)))
         text = "" if value is None else str(value)

@@ -8,12 +8,36 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .cells import Cells
 from .prices import Prices
-from .tables import ASPECTS, EVIDENCE, MODALITIES, Aspect, Evidence, Modality
+from .tables import (
+    ASPECTS,
+    COMPARATOR_LABELS,
+    EVIDENCE,
+    MODALITIES,
+    OUTCOME_NOTES,
+    Aspect,
+    Comparator,
+    Evidence,
+    Modality,
+    OutcomeNote,
+)
+from .tables import Table as Table_
 from .validate import Row
-from .views import Cell, Comparison, FactView, ModalityView, Table, TableRow, verdict_badge
+from .views import (
+    Cell,
+    Comparison,
+    FactView,
+    LazyRows,
+    ModalityView,
+    OutcomeGroup,
+    Section,
+    Table,
+    TableRow,
+    verdict_badge,
+)
 
 # (field, label) of the facts a profile lists, in order.
 PROFILE_FACTS = (("route", "Route"), ("setting", "Where"), ("supervision", "Supervision"),
@@ -21,17 +45,26 @@ PROFILE_FACTS = (("route", "Route"), ("setting", "Where"), ("supervision", "Supe
                  ("bioavailability", "Bioavailability"), ("legal", "Legal status"),
                  ("course", "Sessions in a course"))
 NO_PRICE = "No price listing found in the sources checked"
+# How the home page and comparisons name each table's headline row.
+HEADLINE_LABELS = {"outcomes": "Results in trials", "side-effects": "Main side effect",
+                   "course": "What a course involves", "warnings": "Key warning",
+                   "coverage": "Coverage"}
+# The questions of the home page's matrix, in order: anchors of `Profiles.aspects`.
+HOME_QUESTIONS = ("price", "outcomes", "side-effects", "course", "warnings", "coverage",
+                  "legal", "route", "onset", "base")
 
 
 class Profiles:
     """Every view of a modality: its facts, its prices, its evidence."""
 
     def __init__(self, cells: Cells, prices: Prices, modality_rows: Sequence[Row[Modality]],
-                 evidence: Mapping[str, Evidence]) -> None:
+                 evidence: Mapping[str, Evidence],
+                 headlines: Sequence[tuple[Table_[Any], Mapping[str, Any]]]) -> None:
         self.cells = cells
         self.prices = prices
         self.rows = {r.record.id: r for r in modality_rows}
         self.evidence = evidence
+        self.headlines = headlines  # per table: each modality's headline record
 
     def fact(self, m: Modality, field: str) -> tuple[FactView, ...]:
         return self.cells.facts(f"{MODALITIES.name}-{m.id}-{field}", getattr(m, field),
@@ -53,19 +86,29 @@ class Profiles:
         return Cell(facts=(fact,)) if fact else Cell("Not computed: no course length or "
                                                      "no per-session listing")
 
+    def headline(self, table: Table_[Any], records: Mapping[str, Any], m: Modality) -> Cell:
+        """A table's headline row for a modality: named, then its fact."""
+        record = records.get(m.id)
+        if record is None or table.headline is None:
+            return Cell("Nothing on this in the sources checked")
+        fact = self.cells.fact(f"{table.name}-{record.id}", record, record.reviewed)
+        return Cell(f"{table.headline(record)}:", facts=(fact,))
+
     def aspects(self, m: Modality) -> list[tuple[str, str, Cell]]:
         """(anchor, label, cell) for every aspect a profile or comparison shows."""
-        out = [(f, label, Cell(facts=self.fact(m, f)) if getattr(m, f) is not None
-                else Cell("Not stated in the sources checked")) for f, label in PROFILE_FACTS]
-        out += [("price", "Price per session", self.price(m)),
-                ("course-price", "Course cost (computed)", self.course_price(m))]
+        out = [("price", "Price per session", self.price(m)),
+               ("course-price", "Course cost (computed)", self.course_price(m))]
+        out += [(t.name, HEADLINE_LABELS.get(t.name, t.title), self.headline(t, records, m))
+                for t, records in self.headlines]
+        out += [(f, label, Cell(facts=self.fact(m, f)) if getattr(m, f) is not None
+                 else Cell("Not stated in the sources checked")) for f, label in PROFILE_FACTS]
         for field, label in (("base", "Evidence"), ("risks", "Risks and limits")):
             facts = self.evidence_facts(m, field)
             out.append((field, label, Cell(facts=facts) if facts else Cell("No evidence "
                                                                            "record")))
         return out
 
-    def view(self, m: Modality, costs: Table, costs_total: int, evidence: Table) -> ModalityView:
+    def view(self, m: Modality, sections: tuple[Section, ...]) -> ModalityView:
         row = self.rows[m.id]
         profile = Table(
             caption=f"What is known about {m.name}, each fact graded on its own",
@@ -83,10 +126,12 @@ class Profiles:
                                 source=f"{row.path}:{row.line}")
                        for n, f in enumerate(self.fact(m, "doses"), 1)))
         summary = self.fact(m, "summary")[0]
-        return ModalityView(m, f"modalities/{m.id}.md", summary, profile, doses, costs,
-                            costs_total, evidence)
+        return ModalityView(m, f"modalities/{m.id}.md", summary, profile, doses, sections)
 
-    def comparisons(self) -> tuple[Comparison, ...]:
+    def comparisons(self, groups: Sequence[OutcomeGroup] = ()) -> tuple[Comparison, ...]:
+        """Every pair side by side, with the results of one form of ketamine against another
+        where either of the two has them."""
+        versus = COMPARATOR_LABELS[Comparator.OTHER_KETAMINE]
         out = []
         for one, two in itertools.combinations([r.record for r in self.rows.values()], 2):
             first, second = self.aspects(one), self.aspects(two)
@@ -102,29 +147,30 @@ class Profiles:
                         TableRow(anchor=f"vs-{a}", cells=(Cell(label), c1, c2),
                                  label=f"{one.short} vs {two.short}: {label.lower()}",
                                  reviewed=max(one.reviewed, two.reviewed))
-                        for (a, label, c1), (_, _, c2) in zip(first, second, strict=True)))))
+                        for (a, label, c1), (_, _, c2) in zip(first, second, strict=True))),
+                head_to_head=tuple(g for g in groups if g.comparator == versus
+                                   and g.modality.id in {one.id, two.id})))
         return tuple(out)
 
     def overview(self) -> Table:
-        """The home page's matrix: one row per modality, the questions people ask first."""
+        """The home page's matrix: the questions people ask first, one column per modality."""
+        modalities = [r.record for r in self.rows.values()]
+        answers = {m.id: {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
+                   for m in modalities}
         rows = []
-        for r in self.rows.values():
-            m = r.record
+        for question in HOME_QUESTIONS:
+            label = answers[modalities[0].id][question][0] if modalities else question
             rows.append(TableRow(
-                anchor=f"modality-{m.id}",
-                cells=(self.cells.modality(m.id), self.price(m),
-                       Cell(facts=self.fact(m, "route")), Cell(facts=self.fact(m, "onset")),
-                       Cell(facts=self.evidence_facts(m, "base")),
-                       Cell(facts=self.fact(m, "legal"))),
-                label=f"At a glance: {m.name}", reviewed=m.reviewed,
-                source=f"{r.path}:{r.line}"))
+                anchor=f"question-{question}",
+                cells=(Cell(label), *(answers[m.id][question][1] for m in modalities)),
+                label=f"At a glance: {label.lower()}",
+                reviewed=max((m.reviewed for m in modalities), default=None)))
         return Table(
-            caption="The modalities at a glance: each cell one graded fact; prices are "
-                    "computed from the listings on the costs page",
+            caption="The questions people ask first, one column per treatment: each cell one "
+                    "graded fact; prices are computed from the listings on the costs page",
             data_file=MODALITIES.file,
-            columns=("Modality", "Price per session (USD)", "Route", "Onset", "Evidence",
-                     "Legal status"),
-            sorts=("text", "number", "none", "none", "none", "none"),
+            columns=("Question", *(m.short for m in modalities)),
+            sorts=("none",) + ("none",) * len(modalities),
             rows=tuple(rows))
 
 
@@ -150,3 +196,41 @@ def glance(cells: Cells, aspect_rows: Sequence[Row[Aspect]]) -> Table:
                      label=f"The article's comparison: {r.record.aspect}",
                      reviewed=r.record.reviewed, source=f"{r.path}:{r.line}")
             for r in aspect_rows))
+
+
+def outcome_groups(cells: Cells, modalities: Sequence[Modality], results: Table,
+                   notes: Sequence[Row[OutcomeNote]]) -> tuple[OutcomeGroup, ...]:
+    """The outcomes page's groups: each modality's results by comparator, each with its note.
+
+    The groups reuse the rows of the outcomes table, so back-links and facts are the same.
+    """
+    by_key: dict[tuple[str, Comparator], list[TableRow]] = {}
+    records = {row.anchor: record for row, record in _rows_with_records(results)}
+    for row in results.rows:
+        o = records[row.anchor]
+        by_key.setdefault((o.modality, o.comparator), []).append(row)
+    said = {(n.record.modality, n.record.comparator): n.record for n in notes}
+    out = []
+    for m in modalities:
+        for comparator in Comparator:
+            rows = by_key.get((m.id, comparator))
+            if not rows:
+                continue
+            note = said.get((m.id, comparator))
+            anchor = f"{m.id}-{comparator.value}"
+            out.append(OutcomeGroup(
+                anchor=anchor, modality=m, comparator=COMPARATOR_LABELS[comparator],
+                note=cells.fact(f"{OUTCOME_NOTES.name}-{anchor}", note, note.reviewed)
+                if note else None,
+                table=Table(
+                    caption=f"{m.name}, {COMPARATOR_LABELS[comparator]}",
+                    data_file=results.data_file, columns=results.columns,
+                    sorts=results.sorts, rows=tuple(rows))))
+    return tuple(out)
+
+
+def _rows_with_records(table: Table) -> list[tuple[TableRow, Any]]:
+    """A declared table's rows with the records they were built from."""
+    lazy = table.rows
+    assert isinstance(lazy, LazyRows)
+    return [(lazy.build(item), item[1].record) for item in lazy.items]

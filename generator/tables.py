@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
@@ -19,6 +20,7 @@ from pydantic.dataclasses import dataclass as record
 from .models import (
     _CONFIG,
     UNIT_LABELS,
+    VALUE_MAX,
     ArticleCell,
     ArticleGroup,
     Basis,
@@ -38,6 +40,7 @@ from .models import (
     Unit,
     Url,
     Usd,
+    Value,
     Verdict,
     money,
 )
@@ -233,6 +236,197 @@ class Claim(Record):
     reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
 
 
+# --- what people ask first: results, side effects, a course, warnings, coverage ------
+
+
+class Comparator(StrEnum):
+    """What a result was compared against, so unlike results are never set side by side."""
+
+    PLACEBO = "placebo"
+    ACTIVE_PLACEBO = "active-placebo"
+    ECT = "ect"
+    QUETIAPINE = "quetiapine"
+    OTHER_KETAMINE = "other-ketamine"
+    OTHER_DOSE = "other-dose"
+    NONE = "none"
+
+
+COMPARATOR_LABELS: dict[Comparator, str] = {
+    Comparator.PLACEBO: "against placebo",
+    Comparator.ACTIVE_PLACEBO: "against an active placebo (midazolam)",
+    Comparator.ECT: "against electroconvulsive therapy (ECT)",
+    Comparator.QUETIAPINE: "against quetiapine XR",
+    Comparator.OTHER_KETAMINE: "against another form of ketamine",
+    Comparator.OTHER_DOSE: "one dose against another",
+    Comparator.NONE: "without a control group",
+}
+
+
+class Direction(StrEnum):
+    """Which way a result went, as its source reports it."""
+
+    FAVOURS = "favours"
+    NO_DIFFERENCE = "no-difference"
+    FAVOURS_COMPARATOR = "favours-comparator"
+    NOT_TESTED = "not-tested"
+
+
+DIRECTION_LABELS: dict[Direction, str] = {
+    Direction.FAVOURS: "Favours the treatment",
+    Direction.NO_DIFFERENCE: "No clear difference",
+    Direction.FAVOURS_COMPARATOR: "Favours the comparator",
+    Direction.NOT_TESTED: "No comparison made",
+}
+
+
+class Certainty(StrEnum):
+    """GRADE certainty, where a systematic review gives one."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very-low"
+
+
+CERTAINTY_LABELS: dict[Certainty, str] = {
+    Certainty.HIGH: "High", Certainty.MODERATE: "Moderate", Certainty.LOW: "Low",
+    Certainty.VERY_LOW: "Very low",
+}
+
+
+class CourseAspect(StrEnum):
+    SCHEDULE = "schedule"
+    VISIT = "visit"
+    WHO_WHERE = "who-where"
+    BEFORE = "before"
+    AFTER = "after"
+    MONITORING = "monitoring"
+    HOME = "home"
+
+
+COURSE_LABELS: dict[CourseAspect, str] = {
+    CourseAspect.SCHEDULE: "Sessions and schedule", CourseAspect.VISIT: "A visit",
+    CourseAspect.WHO_WHERE: "Who gives it, where", CourseAspect.BEFORE: "Before a dose",
+    CourseAspect.AFTER: "After a dose", CourseAspect.MONITORING: "Monitoring and forms",
+    CourseAspect.HOME: "At home or in a clinic",
+}
+
+
+class WarningKind(StrEnum):
+    CONTRAINDICATION = "contraindication"
+    BOXED = "boxed-warning"
+    WARNING = "warning"
+    PREGNANCY = "pregnancy"
+    INTERACTION = "interaction"
+    LIMITATION = "limitation"
+    REGULATOR = "regulator-warning"
+    EXPERIMENTAL = "experimental"
+
+
+CAUTION_LABELS: dict[WarningKind, str] = {
+    WarningKind.CONTRAINDICATION: "Contraindication", WarningKind.BOXED: "Boxed warning",
+    WarningKind.WARNING: "Warning", WarningKind.PREGNANCY: "Pregnancy and breastfeeding",
+    WarningKind.INTERACTION: "Interactions", WarningKind.LIMITATION: "Limitation of use",
+    WarningKind.REGULATOR: "Regulator's warning", WarningKind.EXPERIMENTAL: "Experimental use",
+}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class RowFact(Graded):
+    """A row that is one fact: its value, detail and review date are the row's."""
+
+    value: Value = Field(description=f"What the cell shows, short (at most {VALUE_MAX} "
+                                     "characters).")
+    detail: Detail | None = Field(None, description="A sentence or two shown on demand.")
+    reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class Outcome(RowFact):
+    """One reported result of a trial, review or cohort, with what it was compared to."""
+
+    id: Slug = Field(description="Short lowercase id, e.g. escape-trd-remission.")
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    study: Line = Field(description="The study's name and year, e.g. 'ESCAPE-TRD (2023)'.")
+    design: Line = Field(description="Its design, e.g. 'randomised, open-label, rater-blinded'.")
+    size: Line = Field(description="How many people, as the source gives it, e.g. 'n=676'.")
+    population: Line = Field(description="Who took part.")
+    comparator: Comparator = Field(description="What it was compared against.")
+    compared_with: Line = Field(description="The comparator in the source's words.")
+    dose: Line | None = Field(None, description="Dose and schedule as the source reports them.")
+    measure: Line = Field(description="What was measured: response, remission, MADRS change, "
+                                      "relapse, ...")
+    timepoint: Line = Field(description="When, e.g. 'week 8' or '24 hours'.")
+    arms: Line | None = Field(None, description="The result in each arm, as given.")
+    effect: Line | None = Field(None, description="The effect with its CI or p value, as "
+                                                  "given.")
+    direction: Direction = Field(description="Which way the result went.")
+    certainty: Certainty | None = Field(None, description="GRADE certainty, where a "
+                                                          "systematic review gives one.")
+    funding: Line | None = Field(None, description="Who funded it, where the source says.")
+    headline: bool = Field(False, description="true for the one result the home page and "
+                                              "comparisons show for the modality.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class OutcomeNote(RowFact):
+    """What one group of results means and does not mean, in a plain sentence."""
+
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    comparator: Comparator = Field(description="The group: what the results were compared "
+                                               "against.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class SideEffect(RowFact):
+    """How often one side effect was seen, with what the figure measures."""
+
+    id: Slug = Field(description="Short lowercase id, e.g. esketamine-dissociation-label.")
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    effect: Line = Field(description="The side effect, e.g. Dissociation.")
+    measured: Line = Field(description="What the figure measures and in whom, e.g. "
+                                       "'adverse-event reports, label table, N=346'.")
+    headline: bool = Field(False, description="true for the one side effect comparisons "
+                                              "show for the modality.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class CourseStep(RowFact):
+    """One thing a course of treatment involves: schedule, visit, rules before and after."""
+
+    id: Slug = Field(description="Short lowercase id, e.g. esketamine-schedule.")
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    aspect: CourseAspect = Field(description="Which part of a course it describes.")
+    headline: bool = Field(False, description="true for the one line the home page shows.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class Caution(RowFact):
+    """A contraindication, warning or caution for a modality, as the source states it."""
+
+    id: Slug = Field(description="Short lowercase id, e.g. esketamine-contraindications.")
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    kind: WarningKind = Field(description="What kind of warning it is.")
+    headline: bool = Field(False, description="true for the key warning the home page shows.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class Coverage(RowFact):
+    """Whether and how a treatment is paid for in one jurisdiction."""
+
+    id: Slug = Field(description="Short lowercase id, e.g. us-spravato-insurance.")
+    jurisdiction: Line = Field(description="Country or region, e.g. Australia.")
+    modality: Slug = Field(description="An id from modalities.yaml.")
+    since: PartialDate | None = Field(None, description="When it took effect, if known.")
+    headline: bool = Field(False, description="true for the line the home page shows.")
+    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+
+
 # --- declarations --------------------------------------------------------------------
 
 SortKind = Literal["text", "number", "date", "grade", "none"]
@@ -244,11 +438,12 @@ class Column:
 
     `field` names an attribute of the record. A Fact (or list of facts) shows as graded
     facts, the record's own `value` as the row's fact, a modality id as a link to its
-    profile, anything else as text.
+    profile, anything else as text; several text fields (a tuple) show in one cell,
+    separated by semicolons.
     """
 
     heading: str
-    field: str
+    field: str | tuple[str, ...]
     sort: SortKind = "text"
     searchable: bool = True
     quote: bool = False  # the article's own words: cited to the article, never graded
@@ -271,6 +466,9 @@ class Table(Generic[R]):
     # name is added where the record has one)
     filterable: bool = False  # long tables get a filter box
     intro: str = ""  # the paragraph above the table
+    # For a table whose rows can be a modality's headline (a `headline` field): how the
+    # home page and comparisons name the row shown, e.g. the study and its comparator.
+    headline: Callable[[R], str] | None = None
 
     @property
     def references(self) -> dict[str, str]:
@@ -348,8 +546,80 @@ CLAIMS = Table(
           "evidence grades of the findings. The article's claims about how ketamine acts are "
           "checked on the mechanisms page.")
 
+OUTCOMES = Table(
+    name="outcomes", file="outcomes.csv", model=Outcome, key=("id",),
+    title="Results in trials", page="outcomes.md",
+    caption="Each reported result with its study, size, comparator, measure, timepoint and "
+            "effect as the source gives it",
+    columns=(Column("Study", ("study", "funding")),
+             Column("Design, size, who", ("design", "size", "population"), "none"),
+             Column("Dose", "dose", "none"), Column("Compared with", "compared_with"),
+             Column("Measure, when", ("measure", "timepoint"), "none"),
+             Column("Result", "value", "none"),
+             Column("Each arm; effect as given", ("arms", "effect"), "none"),
+             Column("Direction", "direction"), Column("GRADE certainty", "certainty")),
+    order=lambda o: (o.modality, list(Comparator).index(o.comparator)),
+    row_label=lambda o: f"Results: {o.study}, {o.measure}",
+    headline=lambda o: f"{o.study}, {COMPARATOR_LABELS[o.comparator]}",
+    filterable=True,
+    intro="Every result the checked sources report, grouped by treatment and by what it was "
+          "compared against, positive and negative results side by side.")
+OUTCOME_NOTES = Table(
+    name="outcome-notes", file="outcome-notes.csv", model=OutcomeNote,
+    key=("modality", "comparator"),
+    title="What the results mean", caption="One plain sentence per group of results")
+SIDE_EFFECTS = Table(
+    name="side-effects", file="side-effects.csv", model=SideEffect, key=("id",),
+    title="Side effects", page="side-effects.md",
+    caption="How often each side effect was seen, and what the figure measures",
+    columns=(Column("Modality", "modality"), Column("Side effect", "effect"),
+             Column("How often", "value", "none"), Column("What it measures", "measured",
+                                                          "none")),
+    order=lambda e: (e.modality, e.effect),
+    row_label=lambda e: f"Side effects: {e.effect}",
+    headline=lambda e: e.effect,
+    filterable=True,
+    intro="Side-effect rates as the label or trial reports them, each with what it measures: "
+          "a rate from spontaneous reports and a rate on a rating scale are different "
+          "figures, not a contradiction.")
+COURSE = Table(
+    name="course", file="course.csv", model=CourseStep, key=("id",),
+    title="What a course involves", page="course.md",
+    caption="Schedules, visits, observation and rules before and after, as sources state them",
+    columns=(Column("Modality", "modality"), Column("Part of a course", "aspect"),
+             Column("What the sources say", "value", "none")),
+    order=lambda c: (c.modality, list(CourseAspect).index(c.aspect)),
+    row_label=lambda c: f"Course: {c.aspect.value}",
+    headline=lambda c: COURSE_LABELS[c.aspect],
+    intro="What a course of each treatment asks of a patient, as labels, trials and "
+          "programmes describe it. Schedules are what a label or trial reports, not advice.")
+WARNINGS = Table(
+    name="warnings", file="warnings.csv", model=Caution, key=("id",),
+    title="Warnings and contraindications", page="warnings.md",
+    caption="Contraindications, boxed warnings and other cautions, as the sources state them",
+    columns=(Column("Modality", "modality"), Column("Kind", "kind"),
+             Column("What the sources say", "value", "none")),
+    order=lambda w: (w.modality, list(WarningKind).index(w.kind)),
+    row_label=lambda w: f"Warnings: {w.kind.value}",
+    headline=lambda w: CAUTION_LABELS[w.kind],
+    intro="Who should not take each treatment and what to watch for, as the label and "
+          "regulators state it. Talk to a clinician: this is not a complete list.")
+COVERAGE = Table(
+    name="coverage", file="coverage.csv", model=Coverage, key=("id",),
+    title="Access and coverage", page="coverage.md",
+    caption="Whether and how each treatment is paid for, by jurisdiction",
+    columns=(Column("Jurisdiction", "jurisdiction"), Column("Modality", "modality"),
+             Column("Coverage", "value", "none"), Column("Since", "since", "date")),
+    order=lambda c: (c.jurisdiction, c.modality),
+    row_label=lambda c: f"Coverage: {c.jurisdiction}",
+    headline=lambda c: c.jurisdiction,
+    filterable=True,
+    intro="Insurance, public funding and court orders, by jurisdiction. Coverage changes: "
+          "check the date and the source.")
+
 # In dependency order: a table comes after the tables its records point at.
 TABLES: tuple[Table[Any], ...] = (SOURCES, GLOSSARY, MODALITIES, ASPECTS, COSTS, EVIDENCE,
-                                  LEGAL, MECHANISMS, CLAIMS)
+                                  OUTCOMES, OUTCOME_NOTES, SIDE_EFFECTS, COURSE, WARNINGS,
+                                  COVERAGE, LEGAL, MECHANISMS, CLAIMS)
 BY_NAME = {t.name: t for t in TABLES}
 BY_FILE = {t.file: t for t in TABLES}

@@ -214,15 +214,35 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A declared table's rows for one modality, on the modality's profile."""
+
+    anchor: str
+    title: str
+    page: str  # the table's own page, which has every row
+    table: Table
+    total: int  # rows for the modality; the profile shows the first few
+
+
+@dataclass(frozen=True)
 class ModalityView:
     modality: Modality
     page: str
     summary: FactView
     profile: Table
     doses: Table
-    costs: Table
-    costs_total: int  # listings in costs.csv; the profile shows the first few
-    evidence: Table
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """The results of one modality against one kind of comparator, with what they mean."""
+
+    anchor: str
+    modality: Modality
+    comparator: str  # in words: "against placebo"
+    note: FactView | None
+    table: Table
 
 
 @dataclass(frozen=True)
@@ -232,6 +252,7 @@ class Comparison:
     first: Modality
     second: Modality
     table: Table
+    head_to_head: tuple[OutcomeGroup, ...] = ()  # results of one form against another
 
 
 @dataclass(frozen=True)
@@ -303,6 +324,7 @@ class Dataset:
     glance: Table
     tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
     derived_costs: Table
+    outcome_groups: tuple[OutcomeGroup, ...]
     charts: tuple[Chart, ...]
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]
