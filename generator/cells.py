@@ -13,29 +13,9 @@ from enum import Enum
 from typing import Any
 
 from .citations import Citations
-from .models import BASIS_LABELS, Basis, CountFact, Fact, Graded, Verdict
-from .tables import (
-    CAUTION_LABELS,
-    CERTAINTY_LABELS,
-    COMPARATOR_LABELS,
-    COURSE_LABELS,
-    DIRECTION_LABELS,
-    Certainty,
-    Column,
-    Comparator,
-    CourseAspect,
-    Direction,
-    Modality,
-    Table,
-    WarningKind,
-)
+from .models import CountFact, Fact, Graded, Verdict
+from .tables import ENUM_LABELS, Column, Modality, Table
 from .views import Cell, FactView, verdict_badge
-
-# Enums shown in words; others show their value.
-ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
-    Basis: BASIS_LABELS, Direction: DIRECTION_LABELS, Comparator: COMPARATOR_LABELS,
-    Certainty: CERTAINTY_LABELS, CourseAspect: COURSE_LABELS, WarningKind: CAUTION_LABELS,
-}
 
 
 class Cells:

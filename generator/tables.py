@@ -9,9 +9,9 @@ a model and a declaration here, and its line in mkdocs.yml's navigation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
@@ -19,6 +19,7 @@ from pydantic.dataclasses import dataclass as record
 
 from .models import (
     _CONFIG,
+    BASIS_LABELS,
     UNIT_LABELS,
     VALUE_MAX,
     ArticleCell,
@@ -427,6 +428,13 @@ class Coverage(RowFact):
     refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
 
 
+# Enums that pages show in words, not as their values.
+ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
+    Basis: BASIS_LABELS, Direction: DIRECTION_LABELS, Comparator: COMPARATOR_LABELS,
+    Certainty: CERTAINTY_LABELS, CourseAspect: COURSE_LABELS, WarningKind: CAUTION_LABELS,
+}
+
+
 # --- declarations --------------------------------------------------------------------
 
 SortKind = Literal["text", "number", "date", "grade", "none"]
@@ -466,8 +474,9 @@ class Table(Generic[R]):
     # name is added where the record has one)
     filterable: bool = False  # long tables get a filter box
     intro: str = ""  # the paragraph above the table
-    # For a table whose rows can be a modality's headline (a `headline` field): how the
-    # home page and comparisons name the row shown, e.g. the study and its comparator.
+    # For a table whose rows can be a modality's headline (a `headline` field): the
+    # question the home page and comparisons answer with it, and how they name the row.
+    question: str = ""
     headline: Callable[[R], str] | None = None
 
     @property
@@ -560,6 +569,7 @@ OUTCOMES = Table(
              Column("Direction", "direction"), Column("GRADE certainty", "certainty")),
     order=lambda o: (o.modality, list(Comparator).index(o.comparator)),
     row_label=lambda o: f"Results: {o.study}, {o.measure}",
+    question="Results in trials",
     headline=lambda o: f"{o.study}, {COMPARATOR_LABELS[o.comparator]}",
     filterable=True,
     intro="Every result the checked sources report, grouped by treatment and by what it was "
@@ -577,6 +587,7 @@ SIDE_EFFECTS = Table(
                                                           "none")),
     order=lambda e: (e.modality, e.effect),
     row_label=lambda e: f"Side effects: {e.effect}",
+    question="Main side effect",
     headline=lambda e: e.effect,
     filterable=True,
     intro="Side-effect rates as the label or trial reports them, each with what it measures: "
@@ -590,6 +601,7 @@ COURSE = Table(
              Column("What the sources say", "value", "none")),
     order=lambda c: (c.modality, list(CourseAspect).index(c.aspect)),
     row_label=lambda c: f"Course: {c.aspect.value}",
+    question="What a course involves",
     headline=lambda c: COURSE_LABELS[c.aspect],
     intro="What a course of each treatment asks of a patient, as labels, trials and "
           "programmes describe it. Schedules are what a label or trial reports, not advice.")
@@ -601,6 +613,7 @@ WARNINGS = Table(
              Column("What the sources say", "value", "none")),
     order=lambda w: (w.modality, list(WarningKind).index(w.kind)),
     row_label=lambda w: f"Warnings: {w.kind.value}",
+    question="Key warning",
     headline=lambda w: CAUTION_LABELS[w.kind],
     intro="Who should not take each treatment and what to watch for, as the label and "
           "regulators state it. Talk to a clinician: this is not a complete list.")
@@ -612,6 +625,7 @@ COVERAGE = Table(
              Column("Coverage", "value", "none"), Column("Since", "since", "date")),
     order=lambda c: (c.jurisdiction, c.modality),
     row_label=lambda c: f"Coverage: {c.jurisdiction}",
+    question="Coverage",
     headline=lambda c: c.jurisdiction,
     filterable=True,
     intro="Insurance, public funding and court orders, by jurisdiction. Coverage changes: "
