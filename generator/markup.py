@@ -22,6 +22,7 @@ Url = Callable[[str], str]
 SORT_ATTRS = {"number": ' data-sort-method="number"', "none": ' data-sort-method="none"',
               "text": "", "date": "", "grade": ' data-sort-method="number"'}
 REVIEWED_HEADER = '<th scope="col">Reviewed</th>'
+SHOWN_CITES = 3  # source links a fact shows in its cell; the rest are in its detail
 
 
 class Writer:
@@ -63,11 +64,21 @@ class Writer:
         return Markup(f'<span class="cites" data-search-exclude>{links}</span>')
 
     def fact(self, f: FactView) -> str:
-        """A fact: its value, then its grade and sources; detail and workings on demand."""
+        """A fact: its value, then its grade and sources; detail and workings on demand.
+
+        A cell shows at most SHOWN_CITES source links; the rest are one tap away, in the
+        fact's detail.
+        """
+        shown = f.cites[:SHOWN_CITES]
+        rest = len(f.cites) - len(shown)
+        more_cites = (f' <span class="cites-more" data-search-exclude>and {rest} more</span>'
+                      if rest else "")
         out = (f'<span class="fact" data-fact="{escape(f.id)}">'
                f'<span class="fact-value">{self.gloss(f.value)}</span> '
-               f"{self.badge(f.badge)} {self.cites(f.cites)}</span>")
+               f"{self.badge(f.badge)} {self.cites(shown)}{more_cites}</span>")
         more = []
+        if rest:
+            more.append(f"All {len(f.cites)} sources: {self.cites(f.cites)}.")
         if f.computed:
             inputs = ", ".join(f'<a href="{self.url(target)}">{escape_text(label)}</a>'
                                for label, target in f.inputs)
@@ -75,7 +86,8 @@ class Writer:
         if f.detail:
             more.append(str(self.gloss(f.detail)))
         if more:
-            summary = "How it was computed" if f.computed else "Detail"
+            summary = ("How it was computed" if f.computed
+                       else "Detail" if f.detail else f"All {len(f.cites)} sources")
             out += (f'<details class="fact-detail"><summary>{summary}</summary>'
                     + " ".join(more) + "</details>")
         return out
@@ -138,14 +150,15 @@ class Writer:
             out += f'<ul class="facts">{items}</ul>'
         return out
 
-    def row(self, t: Table, r: TableRow) -> str:
+    def row(self, t: Table, r: TableRow, labels: tuple[str, ...]) -> str:
+        # data-label: on a phone each row is a card and each cell shows its column's name.
         cells = "".join(
-            f'<td data-sort="{escape(c.sort)}">{self.cell(c)}</td>' if c.sort is not None
-            else f"<td>{self.cell(c)}</td>"
-            for c in r.cells
+            f'<td data-label="{label}" data-sort="{escape(c.sort)}">{self.cell(c)}</td>'
+            if c.sort is not None else f'<td data-label="{label}">{self.cell(c)}</td>'
+            for c, label in zip(r.cells, labels, strict=True)
         )
         # Dates repeat on every row; leaving them out of the search index keeps it small.
-        cells += f"<td data-search-exclude>{_time(r)}</td>"
+        cells += f'<td data-label="Reviewed" data-search-exclude>{_time(r)}</td>'
         return f'<tr id="{escape(r.anchor)}">{cells}</tr>'
 
     def table(self, t: Table, id: str) -> Markup:
@@ -165,7 +178,8 @@ class Writer:
             f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
             for col, sort in zip(t.columns, t.sorts, strict=True)
         ) + REVIEWED_HEADER
-        rows = "".join(self.row(t, r) + "\n" for r in built)
+        labels = tuple(escape_attr(col) for col in t.columns)
+        rows = "".join(self.row(t, r, labels) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '

@@ -235,13 +235,16 @@ class Unit(StrEnum):
 
 
 class Basis(StrEnum):
-    """What a price includes: never merged into one span."""
+    """What a price is: a patient's all-in price, the drug alone, or a payer's rate; never
+    merged into one span."""
 
     ALL_IN = "all-in"
     DRUG_ONLY = "drug-only"
+    PAYER = "payer"
 
 
-BASIS_LABELS = {Basis.ALL_IN: "clinic's all-in price", Basis.DRUG_ONLY: "drug only"}
+BASIS_LABELS = {Basis.ALL_IN: "clinic's all-in price", Basis.DRUG_ONLY: "drug only",
+                Basis.PAYER: "what a payer pays the clinic"}
 
 
 class Substance(StrEnum):

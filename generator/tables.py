@@ -148,7 +148,8 @@ class Cost(Graded):
         False, description="true when the source's top figure is a floor, as in '$800–$1,200+'."
     )
     unit: Unit = Field(description="What the price covers: session, course or month.")
-    basis: Basis = Field(description="all-in (the clinic's price) or drug-only.")
+    basis: Basis = Field(description="all-in (the clinic's price), drug-only, or payer (what "
+                                     "an insurer such as Medicare pays the clinic).")
     region: Line = Field(description="Where the price applies, e.g. US.")
     as_of: PartialDate | None = Field(None, description="When the price was listed: YYYY, "
                                       "YYYY-MM or YYYY-MM-DD; empty when the source gives no "

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +17,7 @@ from generator.models import parse
 from generator.tables import BY_NAME, TABLES
 from generator.write import joined
 
-from .conftest import GOLDEN_TODAY, MINIMAL
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +78,42 @@ def test_the_data_package_declares_each_table_key_and_its_references(
         names = [f["name"] for f in resource["schema"]["fields"]]
         assert set(resource["schema"]["primaryKey"]) <= set(names), resource["name"]
         assert resource["schema"]["primaryKey"] == list(table.key)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live data's downloads written out as the site publishes them."""
+    out = tmp_path_factory.mktemp("published")
+    rows = pipeline.check(ROOT / "data", today=GOLDEN_TODAY).rows
+    for path, content in export(rows, ROOT / "data"):
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(joined(content))
+    return out / "data"
+
+
+def _frictionless_errors(package: Path) -> list[str]:
+    from frictionless import validate
+
+    report = validate(str(package))
+    return [f"{task.name}: {error.type}" for task in report.tasks for error in task.errors]
+
+
+def test_frictionless_accepts_the_published_data_package(published: Path) -> None:
+    assert _frictionless_errors(published / "datapackage.json") == []
+
+
+@pytest.mark.parametrize(("file", "doctor", "error"), [
+    ("costs.csv", lambda rows: rows[1].__setitem__(0, "no-such-modality"), "foreign-key"),
+    ("legal.csv", lambda rows: rows.append(list(rows[1])), "primary-key"),
+])
+def test_frictionless_refuses_a_doctored_copy(published: Path, tmp_path: Path, file: str,
+                                              doctor: Any, error: str) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(published, copy)
+    with (copy / file).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    doctor(rows)
+    with (copy / file).open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    errors = _frictionless_errors(copy / "datapackage.json")
+    assert any(e.endswith(error) for e in errors), errors
