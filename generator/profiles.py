@@ -46,8 +46,8 @@ PROFILE_FACTS = (("route", "Route"), ("setting", "Where"), ("supervision", "Supe
                  ("course", "Sessions in a course"))
 NO_PRICE = "No price listing found in the sources checked"
 # The questions of the home page's matrix, in order: anchors of `Profiles.aspects`.
-HOME_QUESTIONS = ("price", "outcomes", "side-effects", "course", "warnings", "coverage",
-                  "legal", "route", "onset", "base")
+HOME_QUESTIONS = ("price", "outcomes-headline", "side-effects-headline", "course-headline",
+                  "warnings-headline", "coverage-headline", "legal", "route", "onset", "base")
 
 
 class Profiles:
@@ -94,7 +94,7 @@ class Profiles:
         """(anchor, label, cell) for every aspect a profile or comparison shows."""
         out = [("price", "Price per session", self.price(m)),
                ("course-price", "Course cost (computed)", self.course_price(m))]
-        out += [(t.name, t.question or t.title, self.headline(t, records, m))
+        out += [(f"{t.name}-headline", t.question or t.title, self.headline(t, records, m))
                 for t, records in self.headlines]
         out += [(f, label, Cell(facts=self.fact(m, f)) if getattr(m, f) is not None
                  else Cell("Not stated in the sources checked")) for f, label in PROFILE_FACTS]

@@ -42,6 +42,7 @@ class Page:
     # Search ranks the page that holds a fact above pages that repeat it: table pages and
     # profiles are boosted, comparisons (two profiles side by side) lowered.
     search_boost: float | None = None
+    wide: bool = False  # a page of wide tables: no table of contents beside it
 
 
 def doc_file(path: str) -> str:
@@ -133,8 +134,8 @@ def _environment(data: Dataset, repo_url: str | None
 def pages(data: Dataset) -> list[Page]:
     """Every generated page, in navigation order."""
     def page(path: str, template: str, files: tuple[str, ...], boost: float | None = None,
-             **context: Any) -> Page:
-        return Page(path, template, files, context, boost)
+             wide: bool = False, **context: Any) -> Page:
+        return Page(path, template, files, context, boost, wide)
 
     everything = tuple(t.file for t in TABLES)
     profile_files = (MODALITIES.file, COSTS.file, EVIDENCE.file)
@@ -148,7 +149,7 @@ def pages(data: Dataset) -> list[Page]:
         if t.page:
             template = f"{t.name}.md.j2" if (TEMPLATES / f"{t.name}.md.j2").is_file() \
                 else "table.md.j2"
-            out.append(page(t.page, template, (t.file,), BOOST_HOLDER, t=t,
+            out.append(page(t.page, template, (t.file,), BOOST_HOLDER, wide=True, t=t,
                             tp=data.tables[t.name][0]))
     out += [
         page("references.md", "references.md.j2", (SOURCES.file,), rp=data.references[0]),
@@ -158,15 +159,15 @@ def pages(data: Dataset) -> list[Page]:
     ]
     out += [page(m.page, "modality.md.j2", profile_files, BOOST_HOLDER, m=m)
             for m in data.modalities]
-    out += [page(c.page, "compare.md.j2", profile_files, BOOST_REPEAT, c=c)
+    out += [page(c.page, "compare.md.j2", profile_files, BOOST_REPEAT, wide=True, c=c)
             for c in data.comparisons]
     out += [page(rp.path, "references.md.j2", (SOURCES.file,), rp=rp)
             for rp in data.references[1:]]
     # Further pages of long tables: the first page of each is the main page above.
     for t in TABLES:
         if t.page:
-            out += [page(tp.path, "table_page.md.j2", (t.file,), tp=tp, title=t.title)
-                    for tp in data.tables[t.name][1:]]
+            out += [page(tp.path, "table_page.md.j2", (t.file,), wide=True, tp=tp,
+                         title=t.title) for tp in data.tables[t.name][1:]]
     return out
 
 
