@@ -30,7 +30,7 @@ from .tables import (
     TABLES,
     Table,
 )
-from .validate import Row, Rows, graded
+from .validate import Row, Rows, graded, review_dates
 from .views import (
     Cell,
     DataFile,
@@ -49,10 +49,6 @@ from .views import (
 from .views import Table as TableView
 
 PROFILE_ROWS = 50  # rows of a table on a modality's profile; the table's page has them all
-# A profile shows every declared table with a page and a modality field, in this order
-# first (what people ask first), then any other such table in the order of TABLES.
-PROFILE_ORDER = ("outcomes", "side-effects", "course", "warnings", "costs", "coverage",
-                 "evidence")
 
 Numbered = tuple[int, Row[Any]]  # a record and its row number in its file
 
@@ -64,14 +60,15 @@ def assemble(rows: Rows) -> Dataset:
     cells = Cells(c, modalities)
 
     numbered = {t.name: _ordered(t, rows.of(t)) for t in TABLES}
-    tables = {t.name: paginate(_table(cells, t, numbered[t.name]), t.page)
+    tables = {t.name: paginate(_table(cells, t, numbered[t.name]), t.page,
+                               None if t.paged else max(1, len(numbered[t.name])))
               for t in TABLES if t.page}
     cost_paths, _ = page_paths(len(numbered[COSTS.name]), COSTS.page or "")
     cost_page = {n: cost_paths[i // citations.PAGE_ROWS]
                  for i, (n, _) in enumerate(numbered[COSTS.name])}
     prices = Prices(c, modalities, list(enumerate(rows.of(COSTS), 1)),
                     lambda n: f"{cost_page[n]}#{_anchor(COSTS, n, None)}")
-    per_modality = _profile_tables()
+    per_modality = profile_tables()
     headlines = [(t, _headlines(rows.records(t))) for t in per_modality if t.headline]
     profiles = Profiles(cells, prices, rows.of(MODALITIES),
                         {e.modality: e for e in rows.records(EVIDENCE)}, headlines)
@@ -108,13 +105,13 @@ def assemble(rows: Rows) -> Dataset:
     placed += [("glossary.md", _glossary_table(glossary))]
     placed += [(OUTCOMES.page or "", TableView("", OUTCOME_NOTES.file, (), (), (TableRow(
         g.anchor, (Cell(facts=(g.note,)),), label=f"What the results mean: {g.modality.name}, "
-        f"{g.comparator}"),))) for g in groups if g.note]
+        f"{g.label}"),))) for g in groups if g.note]
     sources, references = reference_pages(c, placed)
 
     facts = [fact for _, table_rows in rows for r in table_rows for _, fact in graded(r.record)]
     grade_counts = Counter(f.grade for f in facts)
     verdicts = Counter(_verdicts(rows))
-    reviewed = [d for _, rs in rows for r in rs if (d := getattr(r.record, "reviewed", None))]
+    reviewed = [day for _, rs in rows for r in rs for _, day in review_dates(r.record)]
     return Dataset(
         glossary=glossary,
         terms={t.term.term: t.term.definition for t in glossary},
@@ -122,6 +119,7 @@ def assemble(rows: Rows) -> Dataset:
         overview=overview,
         glance=home_glance,
         tables=tables,
+        table_links=tuple((t.title, t.page, t.caption) for t in TABLES if t.page),
         derived_costs=derived,
         outcome_groups=groups,
         charts=price_charts(modalities, rows.records(COSTS), prices.course_ranges()),
@@ -151,10 +149,10 @@ def _headlines(records: list[Any]) -> dict[str, Any]:
     return found
 
 
-def _profile_tables() -> list[Table[Any]]:
-    tables = [t for t in TABLES if t.page and "modality" in t.model.__pydantic_fields__]
-    order = {name: n for n, name in enumerate(PROFILE_ORDER)}
-    return sorted(tables, key=lambda t: order.get(t.name, len(order)))
+def profile_tables() -> list[Table[Any]]:
+    """The tables a modality's profile shows, in the order of their `profile_rank`."""
+    return sorted((t for t in TABLES if t.profile_rank is not None),
+                  key=lambda t: t.profile_rank or 0)
 
 
 def _verdicts(rows: Rows) -> list[Verdict]:
@@ -234,6 +232,7 @@ def _table(cells: Cells, table: Table[Any], numbered: list[Numbered],
         sorts=tuple(col.sort for col in table.columns),
         rows=LazyRows(numbered, build, cites, link),
         filterable=table.filterable,
+        searchable=tuple(col.searchable for col in table.columns),
     )
 
 
@@ -247,7 +246,7 @@ def paginate(table: TableView, path: str | None, size: int | None = None
     paths, pager = page_paths(len(table.rows), path, size)
     return tuple(
         TablePage(p, n, TableView(table.caption, table.data_file, table.columns, table.sorts,
-                                  chunk, table.filterable),
+                                  chunk, table.filterable, table.searchable),
                   pager if len(chunks) > 1 else ())
         for n, (p, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
     )

@@ -15,7 +15,7 @@ from typing import Any
 from .citations import Citations
 from .models import CountFact, Fact, Graded, Verdict
 from .tables import ENUM_LABELS, Column, Modality, Table
-from .views import Cell, FactView, verdict_badge
+from .views import Cell, FactView, sort_key, verdict_badge
 
 
 class Cells:
@@ -49,10 +49,9 @@ class Cells:
             parts = (getattr(record, name) for name in column.field)
             return Cell("; ".join(str(p) for p in parts if p is not None))
         if column.field == "value" and isinstance(record, Graded):
-            sort = getattr(record, "sort_value", None)
             return Cell(facts=(self.fact(fact_id, record, reviewed),),
-                        sort=None if column.sort != "number" else
-                        ("" if sort is None else format(sort.normalize(), "f")))
+                        sort=sort_key(getattr(record, "sort_value", None))
+                        if column.sort == "number" else None)
         value = getattr(record, column.field)
         facts = self.facts(f"{fact_id}-{column.field}", value, reviewed)
         if facts:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import UNIT_LABELS, Grade, Unit, money, usd
+from .models import BASIS_LABELS, COMPUTABLE, UNIT_LABELS, Grade, Unit, money, usd
 from .tables import Cost, Modality
 from .views import Bar, Chart, Tick
 
@@ -15,7 +15,7 @@ CHART_LEFT, CHART_RIGHT = 8.0, 628.0
 ROW_HEIGHT = 36
 MAX_BARS = 30  # past this, one bar per modality: a chart of thousands of bars says nothing
 # Figures drawn faded: shown as themselves, never part of a span.
-WEAK = frozenset({Grade.PRECLINICAL, Grade.ANECDOTAL, Grade.UNVERIFIED, Grade.CONTRADICTED})
+WEAK = frozenset(Grade) - COMPUTABLE
 
 
 def price_span(costs: Sequence[Cost]) -> tuple[Decimal | None, Decimal | None, bool]:
@@ -32,7 +32,7 @@ class Range:
     low: Decimal | None
     high: Decimal | None
     open_ended: bool
-    contradicted: bool
+    weak: bool  # graded below what a computed figure may use: drawn faded
 
 
 def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
@@ -56,14 +56,15 @@ def price_charts(modalities: Mapping[str, Modality], costs: list[Cost],
 
 def _per_modality(modalities: Mapping[str, Modality], costs: list[Cost],
                   unit: Unit) -> list[Range]:
+    """One bar per modality and kind of price: all-in, drug-only and payer never merge."""
     out = []
     for modality in modalities.values():
-        listed = [c for c in costs if c.modality == modality.id and c.unit is unit
-                  and c.grade not in WEAK]
-        if not listed:
-            continue
-        out.append(Range(f"{modality.name}: {len(listed)} listings",
-                         *price_span(listed), False))
+        for basis in BASIS_LABELS:
+            listed = [c for c in costs if c.modality == modality.id and c.unit is unit
+                      and c.basis is basis and c.grade not in WEAK]
+            if listed:
+                out.append(Range(f"{modality.short}, {BASIS_LABELS[basis]}: "
+                                 f"{len(listed)} listings", *price_span(listed), False))
     return out
 
 
@@ -79,12 +80,12 @@ def _chart(unit: Unit, ranges: list[Range]) -> Chart:
         shown = money(r.low, r.high, r.open_ended and r.high is not None)
         bars.append(Bar(
             label=f"{r.label}, {shown}"
-            + (" (weak evidence, not in any range)" if r.contradicted else ""),
+            + (" (weak evidence, not in any range)" if r.weak else ""),
             x=round(CHART_LEFT + start, 1),
             width=round(max(end - start, 2.0), 1),
             y=row * ROW_HEIGHT,
             open_ended=r.open_ended,
-            contradicted=r.contradicted,
+            weak=r.weak,
         ))
     step = top / 4
     axis_y = len(ranges) * ROW_HEIGHT + 4

@@ -11,7 +11,7 @@ import string
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .models import CountFact, Fact, Grade, Graded, SourceKind, locator, source_id
+from .models import CountFact, Fact, Grade, Graded, SourceKind, locator, source_id, weakest
 from .tables import Source
 from .views import Backlink, Cite, FactView, PagerLink, SourcePage, SourceView, Table, badge
 
@@ -102,9 +102,8 @@ class Citations:
                 computed: str, inputs: Sequence[tuple[str, str]],
                 reviewed: Sequence[dt.date]) -> FactView:
         """A figure computed from facts: their weakest grade, their sources, how it was done."""
-        order = list(Grade)
         view = FactView(
-            id=fact_id, value=value, badge=badge(max(grades, key=order.index)),
+            id=fact_id, value=value, badge=badge(weakest(grades)),
             cites=self.cites(list(dict.fromkeys(refs))), reviewed=min(reviewed),
             computed=computed, inputs=tuple(inputs))
         self._facts[fact_id] = view

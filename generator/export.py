@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import types
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -86,8 +88,13 @@ def _columns(model: type[Record], prefix: str = "") -> list[tuple[str, dict[str,
 
 
 def _nested(model: type[Record], field: str) -> type[Record] | None:
+    """The record type a field holds, optional or not: its fields become dotted columns."""
     annotation = fields(model)[field].annotation
-    return annotation if is_record_type(annotation) else None
+    options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    for candidate in (annotation, *options):
+        if is_record_type(candidate):
+            return candidate
+    return None
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +113,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         if all(isinstance(v, (str, int, float)) for v in value):
             return ";".join(str(v) for v in value)  # the same convention as our CSV files
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -181,7 +190,8 @@ def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "description": (model.__doc__ or "").strip(),
-        "schema": _schema(table, fields),
+        "schema": _schema(table, fields,
+                          {column for column, prop in columns if prop.get("type") == "array"}),
         "sources": [{"title": f"data/{name} in the project repository"}],
         "x-json-path": paths["json"].removeprefix(f"{FOLDER}/"),
         "x-json-schema": f"schemas/{schema_name(name)}",
@@ -190,16 +200,17 @@ def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
     }
 
 
-def _schema(table: Table[Any], fields: list[dict[str, Any]]) -> dict[str, Any]:
+def _schema(table: Table[Any], fields: list[dict[str, Any]], lists: set[str]
+            ) -> dict[str, Any]:
     """A Table Schema: the fields, the key and the references to other tables."""
     schema: dict[str, Any] = {"fields": fields, "primaryKey": list(table.key)}
     names = {f["name"] for f in fields}
     foreign = []
     for field, target in table.references.items():
         # Only a column that holds one id can be a foreign key in a Table Schema.
-        if field in names and not any(f["name"] == field and "Several values" in
-                                      f.get("description", "") for f in fields):
+        if field in names and field not in lists:
             other = BY_NAME[target]
+            assert len(other.key) == 1, f"{other.name} is referenced by one field"
             foreign.append({"fields": field,
                             "reference": {"resource": stem(other.file), "fields": other.key[0]}})
     if foreign:

@@ -20,7 +20,7 @@ from .views import Badge, Cell, Cite, FactView, SourceView, Table, TableRow
 Url = Callable[[str], str]
 
 SORT_ATTRS = {"number": ' data-sort-method="number"', "none": ' data-sort-method="none"',
-              "text": "", "date": "", "grade": ' data-sort-method="number"'}
+              "text": "", "date": ""}
 REVIEWED_HEADER = '<th scope="col">Reviewed</th>'
 SHOWN_CITES = 3  # source links a fact shows in its cell; the rest are in its detail
 
@@ -150,12 +150,11 @@ class Writer:
             out += f'<ul class="facts">{items}</ul>'
         return out
 
-    def row(self, t: Table, r: TableRow, labels: tuple[str, ...]) -> str:
-        # data-label: on a phone each row is a card and each cell shows its column's name.
+    def row(self, r: TableRow, attrs: tuple[str, ...]) -> str:
         cells = "".join(
-            f'<td data-label="{label}" data-sort="{escape(c.sort)}">{self.cell(c)}</td>'
-            if c.sort is not None else f'<td data-label="{label}">{self.cell(c)}</td>'
-            for c, label in zip(r.cells, labels, strict=True)
+            f'<td{attr} data-sort="{escape(c.sort)}">{self.cell(c)}</td>'
+            if c.sort is not None else f"<td{attr}>{self.cell(c)}</td>"
+            for c, attr in zip(r.cells, attrs, strict=True)
         )
         # Dates repeat on every row; leaving them out of the search index keeps it small.
         cells += f'<td data-label="Reviewed" data-search-exclude>{_time(r)}</td>'
@@ -178,8 +177,11 @@ class Writer:
             f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
             for col, sort in zip(t.columns, t.sorts, strict=True)
         ) + REVIEWED_HEADER
-        labels = tuple(escape_attr(col) for col in t.columns)
-        rows = "".join(self.row(t, r, labels) + "\n" for r in built)
+        # data-label: on a phone each row is a card and each cell shows its column's name.
+        attrs = tuple(f' data-label="{escape_attr(col)}"'
+                      + ("" if not t.searchable or t.searchable[i] else " data-search-exclude")
+                      for i, col in enumerate(t.columns))
+        rows = "".join(self.row(r, attrs) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '

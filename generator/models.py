@@ -163,6 +163,12 @@ def weakest(grades: Iterable[Grade]) -> Grade:
     return max(grades, key=order.index)
 
 
+# The grades a fact needs to be an input of a computed figure (a price range, a course
+# cost): an anecdote or a contradicted figure is shown as itself, never folded in.
+COMPUTABLE = frozenset({Grade.REGULATORY, Grade.RCT, Grade.OFFICIAL_REPORT,
+                        Grade.OBSERVATIONAL})
+
+
 class SourceKind(StrEnum):
     """What kind of work a source is; it decides which grades the source can carry."""
 
@@ -363,6 +369,15 @@ class ArticleCell(Record):
 
 
 R = TypeVar("R", bound=Record)
+
+
+def refs_of(model: type[Record]) -> dict[str, str]:
+    """Every field of `model` that points at another table, merged over its base classes,
+    so a subclass that declares its own references keeps those it inherits."""
+    merged: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        merged.update(vars(cls).get("refs", {}))
+    return merged
 
 
 def fields(model: type[Record]) -> dict[str, FieldInfo]:

@@ -1,36 +1,38 @@
 """Prices: spans over listings and course costs, each a derived fact naming its inputs.
 
-Part of the assemble stage. Only listings graded observational or stronger go into a
-span, drug-only and all-in prices are never one span, and a derived figure carries
-the weakest grade of what it was computed from.
+Part of the assemble stage. Only facts graded observational or stronger (COMPUTABLE) go
+into a computed figure, all-in, drug-only and payer prices are never one span, and a
+derived figure carries the weakest grade of what it was computed from.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .charts import Range, price_span
 from .citations import Citations
-from .models import BASIS_LABELS, UNIT_LABELS, Basis, Grade, Unit, money, usd
+from .models import BASIS_LABELS, COMPUTABLE, UNIT_LABELS, Basis, Unit, money
 from .tables import COSTS, Cost, Modality
 from .validate import Row
 from .views import Cell, FactView, Table, TableRow, sort_key
 
-# The grades a listing needs to count in a span: an anecdote or a contradicted figure
-# is shown as itself, never folded into a range.
-SPAN_GRADES = frozenset({Grade.REGULATORY, Grade.RCT, Grade.OFFICIAL_REPORT,
-                         Grade.OBSERVATIONAL})
 SHOWN_INPUTS = 5  # listings linked from a derived figure; the rest are counted
 
 Listing = tuple[int, Row[Cost]]  # a listing and its row number in costs.csv
 
 
-def span_text(low: Decimal | None, high: Decimal | None, open_ended: bool) -> str:
-    if high is None:
-        return money(low, None)
-    return money(low, high, open_ended)
+@dataclass(frozen=True)
+class Course:
+    """A course cost's figures: sessions times the all-in per-session span."""
+
+    low: Decimal | None
+    high: Decimal | None
+    open_ended: bool  # a listing is open-ended, or the course is "N or more" sessions
+    session: str  # the per-session span it multiplies, as shown
+    listed: list[Listing]
 
 
 class Prices:
@@ -40,12 +42,12 @@ class Prices:
                  listings: Sequence[Listing], target: Callable[[int], str]) -> None:
         self.c = c
         self.modalities = modalities
-        self.target = target  # where a listing's row is: costs.md#cost-N on its page
+        self.target = target  # where a listing's row is: costs.md#costs-N on its page
         self.grouped: dict[tuple[str, Unit, Basis], list[Listing]] = defaultdict(list)
         self.lows: dict[str, Decimal | None] = {}  # each derived figure's low end, to sort by
         for n, row in listings:
             cost = row.record
-            if cost.grade in SPAN_GRADES:
+            if cost.grade in COMPUTABLE:
                 self.grouped[(cost.modality, cost.unit, cost.basis)].append((n, row))
 
     def span(self, modality_id: str, unit: Unit, basis: Basis) -> FactView | None:
@@ -55,12 +57,12 @@ class Prices:
             return None
         costs = [row.record for _, row in listed]
         low, high, open_ended = price_span(costs)
-        self.lows[f"price-{modality_id}-{unit.value}-{basis.value}"] = low
+        fact_id = f"price-{modality_id}-{unit.value}-{basis.value}"
+        self.lows[fact_id] = low
         count = f"{len(listed)} listing{'s' if len(listed) != 1 else ''}"
-        what = f"{UNIT_LABELS[unit]}, {BASIS_LABELS[basis]}"
         return self.c.derived(
-            f"price-{modality_id}-{unit.value}-{basis.value}",
-            f"{span_text(low, high, open_ended)} {what}",
+            fact_id, f"{money(low, high, open_ended)} {UNIT_LABELS[unit]}, "
+                     f"{BASIS_LABELS[basis]}",
             [c.grade for c in costs], [s for c in costs for s in c.sources],
             f"the range of {count} {UNIT_LABELS[unit]} ({BASIS_LABELS[basis]})",
             self._inputs(listed), [c.reviewed for c in costs])
@@ -70,27 +72,35 @@ class Prices:
         return (self.span(modality_id, Unit.SESSION, Basis.ALL_IN)
                 or self.span(modality_id, Unit.SESSION, Basis.DRUG_ONLY))
 
-    def course(self, m: Modality) -> FactView | None:
-        """Sessions in a course times the all-in per-session span."""
+    def course_figures(self, m: Modality) -> Course | None:
+        """Sessions in a course times the all-in per-session span, when both are known
+        well enough to compute with."""
         listed = self.grouped.get((m.id, Unit.SESSION, Basis.ALL_IN))
-        if m.course is None or not listed:
+        if m.course is None or m.course.grade not in COMPUTABLE or not listed:
             return None
-        costs = [row.record for _, row in listed]
-        low, high, open_ended = price_span(costs)
+        low, high, open_ended = price_span([row.record for _, row in listed])
         n = m.course.count
-        more = m.course.or_more
-        self.lows[f"course-{m.id}"] = low * n if low is not None else None
-        value = span_text(low * n if low is not None else None,
-                          high * n if high is not None else None, open_ended or more)
+        return Course(low * n if low is not None else None,
+                      high * n if high is not None else None,
+                      open_ended or m.course.or_more, money(low, high, open_ended), listed)
+
+    def course(self, m: Modality) -> FactView | None:
+        """The computed course cost as a derived fact."""
+        figures = self.course_figures(m)
+        if figures is None or m.course is None:
+            return None
+        costs = [row.record for _, row in figures.listed]
+        self.lows[f"course-{m.id}"] = figures.low
         return self.c.derived(
-            f"course-{m.id}", f"{value} for {m.course.value}",
+            f"course-{m.id}",
+            f"{money(figures.low, figures.high, figures.open_ended)} for {m.course.value}",
             [m.course.grade, *(c.grade for c in costs)],
             [*m.course.sources, *(s for c in costs for s in c.sources)],
-            f"{m.course.value} × {span_text(low, high, open_ended)} per session"
-            + ("; more sessions cost more" if more else ""),
+            f"{m.course.value} × {figures.session} per session"
+            + ("; more sessions cost more" if m.course.or_more else ""),
             [(f"{m.name}: sessions in a course", f"modalities/{m.id}.md#profile"),
-             *self._inputs(listed)],
-            [m.reviewed, *(c.reviewed for c in costs)])
+             *self._inputs(figures.listed)],
+            [m.course.reviewed or m.reviewed, *(c.reviewed for c in costs)])
 
     def _inputs(self, listed: Sequence[Listing]) -> list[tuple[str, str]]:
         shown = [(row.record.item, self.target(n)) for n, row in listed[:SHOWN_INPUTS]]
@@ -123,16 +133,8 @@ class Prices:
         """Each computed course cost as a range for the course chart."""
         out = []
         for m in self.modalities.values():
-            listed = self.grouped.get((m.id, Unit.SESSION, Basis.ALL_IN))
-            if m.course is None or not listed:
-                continue
-            low, high, open_ended = price_span([row.record for _, row in listed])
-            n = m.course.count
-            out.append(Range(f"{m.short}: course of {m.course.value} (computed)",
-                             low * n if low is not None else None,
-                             high * n if high is not None else None,
-                             open_ended or m.course.or_more, False))
+            figures = self.course_figures(m)
+            if figures is not None and m.course is not None:
+                out.append(Range(f"{m.short}: course of {m.course.value} (computed)",
+                                 figures.low, figures.high, figures.open_ended, False))
         return out
-
-
-__all__ = ["Prices", "price_span", "span_text", "usd"]

@@ -84,6 +84,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     # across records and files
     "unknown-id": ("unknown id {got} (no such record in {file})", "{suggestion}"),
     "duplicate-key": ("{key} is already used on line {first}", "give each record its own value"),
+    "headline-twice": ("a second headline row for {modality} (the first is on line {first})",
+                       "mark one row per modality as its headline"),
+    "headline-missing": ("no row of {modality} is its headline",
+                         "set headline to true on the row the home page should show"),
+    "explains-nothing": ("{key} names no group of results in {file}",
+                         "check the modality and comparator, or add the results first"),
     "grade-unsupported": ("grade {grade!r} is not supported by the cited sources, {cited}: it "
                           "needs a source of kind {needed}", "{suggestion}"),
     "review-overdue": ("last reviewed {day}, over {days} days ago",

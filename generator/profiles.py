@@ -45,9 +45,9 @@ PROFILE_FACTS = (("route", "Route"), ("setting", "Where"), ("supervision", "Supe
                  ("bioavailability", "Bioavailability"), ("legal", "Legal status"),
                  ("course", "Sessions in a course"))
 NO_PRICE = "No price listing found in the sources checked"
-# The questions of the home page's matrix, in order: anchors of `Profiles.aspects`.
-HOME_QUESTIONS = ("price", "outcomes-headline", "side-effects-headline", "course-headline",
-                  "warnings-headline", "coverage-headline", "legal", "route", "onset", "base")
+# The questions of the home page's matrix, in order: anchors of `Profiles.aspects`. The
+# headline of every table that has one comes after the price.
+HOME_FACTS = ("legal", "route", "onset", "base")
 
 
 class Profiles:
@@ -86,6 +86,7 @@ class Profiles:
         """A table's headline row for a modality: named, then its fact."""
         record = records.get(m.id)
         if record is None or table.headline is None:
+            # Validation makes sure a modality with rows has its headline.
             return Cell("Nothing on this in the sources checked")
         fact = self.cells.fact(f"{table.name}-{record.id}", record, record.reviewed)
         return Cell(f"{table.headline(record)}:", facts=(fact,))
@@ -125,9 +126,8 @@ class Profiles:
         return ModalityView(m, f"modalities/{m.id}.md", summary, profile, doses, sections)
 
     def comparisons(self, groups: Sequence[OutcomeGroup] = ()) -> tuple[Comparison, ...]:
-        """Every pair side by side, with the results of one form of ketamine against another
-        where either of the two has them."""
-        versus = COMPARATOR_LABELS[Comparator.OTHER_KETAMINE]
+        """Every pair side by side, with the results of either one measured against the
+        other."""
         out = []
         for one, two in itertools.combinations([r.record for r in self.rows.values()], 2):
             first, second = self.aspects(one), self.aspects(two)
@@ -144,8 +144,7 @@ class Profiles:
                                  label=f"{one.short} vs {two.short}: {label.lower()}",
                                  reviewed=max(one.reviewed, two.reviewed))
                         for (a, label, c1), (_, _, c2) in zip(first, second, strict=True))),
-                head_to_head=tuple(g for g in groups if g.comparator == versus
-                                   and g.modality.id in {one.id, two.id})))
+                head_to_head=head_to_head(groups, one, two)))
         return tuple(out)
 
     def overview(self) -> Table:
@@ -153,8 +152,9 @@ class Profiles:
         modalities = [r.record for r in self.rows.values()]
         answers = {m.id: {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
                    for m in modalities}
+        questions = ["price", *(f"{t.name}-headline" for t, _ in self.headlines), *HOME_FACTS]
         rows = []
-        for question in HOME_QUESTIONS:
+        for question in questions:
             label = answers[modalities[0].id][question][0] if modalities else question
             rows.append(TableRow(
                 anchor=f"question-{question}",
@@ -198,35 +198,55 @@ def outcome_groups(cells: Cells, modalities: Sequence[Modality], results: Table,
                    notes: Sequence[Row[OutcomeNote]]) -> tuple[OutcomeGroup, ...]:
     """The outcomes page's groups: each modality's results by comparator, each with its note.
 
-    The groups reuse the rows of the outcomes table, so back-links and facts are the same.
+    The groups share the rows of the outcomes table (built when a page prints them), so
+    back-links and facts are the same.
     """
-    by_key: dict[tuple[str, Comparator], list[TableRow]] = {}
-    records = {row.anchor: record for row, record in _rows_with_records(results)}
-    for row in results.rows:
-        o = records[row.anchor]
-        by_key.setdefault((o.modality, o.comparator), []).append(row)
+    lazy = results.rows
+    assert isinstance(lazy, LazyRows)
+    by_key: dict[tuple[str, Comparator], list[Any]] = {}
+    for item in lazy.items:
+        o = item[1].record
+        by_key.setdefault((o.modality, o.comparator), []).append(item)
     said = {(n.record.modality, n.record.comparator): n.record for n in notes}
     out = []
     for m in modalities:
         for comparator in Comparator:
-            rows = by_key.get((m.id, comparator))
-            if not rows:
+            items = by_key.get((m.id, comparator))
+            if not items:
                 continue
             note = said.get((m.id, comparator))
             anchor = f"{m.id}-{comparator.value}"
             out.append(OutcomeGroup(
-                anchor=anchor, modality=m, comparator=COMPARATOR_LABELS[comparator],
+                anchor=anchor, modality=m, comparator=comparator,
+                label=COMPARATOR_LABELS[comparator],
                 note=cells.fact(f"{OUTCOME_NOTES.name}-{anchor}", note, note.reviewed)
                 if note else None,
-                table=Table(
-                    caption=f"{m.name}, {COMPARATOR_LABELS[comparator]}",
-                    data_file=results.data_file, columns=results.columns,
-                    sorts=results.sorts, rows=tuple(rows))))
+                table=_subtable(results, f"{m.name}, {COMPARATOR_LABELS[comparator]}",
+                                items)))
     return tuple(out)
 
 
-def _rows_with_records(table: Table) -> list[tuple[TableRow, Any]]:
-    """A declared table's rows with the records they were built from."""
+def head_to_head(groups: Sequence[OutcomeGroup], one: Modality, two: Modality
+                 ) -> tuple[OutcomeGroup, ...]:
+    """The results of one of two modalities measured against the other."""
+    out = []
+    for g in groups:
+        if g.comparator is not Comparator.OTHER_KETAMINE or g.modality.id not in {one.id,
+                                                                               two.id}:
+            continue
+        other = two.id if g.modality.id == one.id else one.id
+        lazy = g.table.rows
+        assert isinstance(lazy, LazyRows)
+        items = [item for item in lazy.items if item[1].record.versus == other]
+        if items:
+            out.append(OutcomeGroup(g.anchor, g.modality, g.comparator, g.label, g.note,
+                                    _subtable(g.table, g.table.caption, items)))
+    return tuple(out)
+
+
+def _subtable(table: Table, caption: str, items: list[Any]) -> Table:
+    """Some of a long table's rows, built the same way when printed."""
     lazy = table.rows
     assert isinstance(lazy, LazyRows)
-    return [(lazy.build(item), item[1].record) for item in lazy.items]
+    return Table(caption=caption, data_file=table.data_file, columns=table.columns,
+                 sorts=table.sorts, rows=LazyRows(items, lazy.build, lazy.cites, lazy.link))

@@ -20,9 +20,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .assemble import profile_tables
 from .escape import Glossary, escape_text
 from .markup import Writer
-from .tables import ASPECTS, COSTS, EVIDENCE, GLOSSARY, MODALITIES, SOURCES, TABLES
+from .tables import ASPECTS, GLOSSARY, MODALITIES, SOURCES, TABLES
 from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -138,7 +139,10 @@ def pages(data: Dataset) -> list[Page]:
         return Page(path, template, files, context, boost, wide)
 
     everything = tuple(t.file for t in TABLES)
-    profile_files = (MODALITIES.file, COSTS.file, EVIDENCE.file)
+    # The files a page shows facts from, for its banner: a profile shows every table that
+    # has a rank on profiles, and the notes that explain them.
+    profile_files = (MODALITIES.file, *(t.file for t in profile_tables()),
+                     *(t.file for t in TABLES if t.explains))
     out = [
         page("index.md", "index.md.j2", (ASPECTS.file, *profile_files)),
         page("modalities/index.md", "modalities.md.j2", (MODALITIES.file,)),
@@ -149,7 +153,8 @@ def pages(data: Dataset) -> list[Page]:
         if t.page:
             template = f"{t.name}.md.j2" if (TEMPLATES / f"{t.name}.md.j2").is_file() \
                 else "table.md.j2"
-            out.append(page(t.page, template, (t.file,), BOOST_HOLDER, wide=True, t=t,
+            files = (t.file, *(other.file for other in TABLES if other.explains == t.name))
+            out.append(page(t.page, template, files, BOOST_HOLDER, wide=True, t=t,
                             tp=data.tables[t.name][0]))
     out += [
         page("references.md", "references.md.j2", (SOURCES.file,), rp=data.references[0]),

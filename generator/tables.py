@@ -44,6 +44,7 @@ from .models import (
     Value,
     Verdict,
     money,
+    refs_of,
 )
 from .problems import CodedError
 
@@ -156,7 +157,7 @@ class Cost(Graded):
                                       "date.")
     detail: Detail | None = Field(None, description="Context a reader needs.")
     reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
     @model_validator(mode="after")
     def _range(self) -> Cost:
@@ -355,6 +356,9 @@ class Outcome(RowFact):
     population: Line = Field(description="Who took part.")
     comparator: Comparator = Field(description="What it was compared against.")
     compared_with: Line = Field(description="The comparator in the source's words.")
+    versus: Slug | None = Field(None, description="With comparator other-ketamine: the "
+                                "modality compared against, an id from modalities.yaml, "
+                                "when it is one the site compares.")
     dose: Line | None = Field(None, description="Dose and schedule as the source reports them.")
     measure: Line = Field(description="What was measured: response, remission, MADRS change, "
                                       "relapse, ...")
@@ -368,7 +372,7 @@ class Outcome(RowFact):
     funding: Line | None = Field(None, description="Who funded it, where the source says.")
     headline: bool = Field(False, description="true for the one result the home page and "
                                               "comparisons show for the modality.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities", "versus": "modalities"}
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -378,7 +382,7 @@ class OutcomeNote(RowFact):
     modality: Slug = Field(description="An id from modalities.yaml.")
     comparator: Comparator = Field(description="The group: what the results were compared "
                                                "against.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -392,7 +396,7 @@ class SideEffect(RowFact):
                                        "'adverse-event reports, label table, N=346'.")
     headline: bool = Field(False, description="true for the one side effect comparisons "
                                               "show for the modality.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -403,7 +407,7 @@ class CourseStep(RowFact):
     modality: Slug = Field(description="An id from modalities.yaml.")
     aspect: CourseAspect = Field(description="Which part of a course it describes.")
     headline: bool = Field(False, description="true for the one line the home page shows.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -414,7 +418,7 @@ class Caution(RowFact):
     modality: Slug = Field(description="An id from modalities.yaml.")
     kind: WarningKind = Field(description="What kind of warning it is.")
     headline: bool = Field(False, description="true for the key warning the home page shows.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -426,7 +430,7 @@ class Coverage(RowFact):
     modality: Slug = Field(description="An id from modalities.yaml.")
     since: PartialDate | None = Field(None, description="When it took effect, if known.")
     headline: bool = Field(False, description="true for the line the home page shows.")
-    refs: ClassVar[dict[str, str]] = {"sources": "sources", "modality": "modalities"}
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
 # Enums that pages show in words, not as their values.
@@ -438,7 +442,7 @@ ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
 
 # --- declarations --------------------------------------------------------------------
 
-SortKind = Literal["text", "number", "date", "grade", "none"]
+SortKind = Literal["text", "number", "date", "none"]
 
 
 @dataclass(frozen=True)
@@ -479,11 +483,18 @@ class Table(Generic[R]):
     # question the home page and comparisons answer with it, and how they name the row.
     question: str = ""
     headline: Callable[[R], str] | None = None
+    # Where the table's rows show on a modality's profile (lower first); None: not there.
+    profile_rank: int | None = None
+    # False for a table whose page groups its rows (the outcomes): no continuation pages.
+    paged: bool = True
+    # A table whose records each explain a group of another table's records, named by
+    # the same fields (an outcome note and its results): a record with no group is an error.
+    explains: str | None = None
 
     @property
     def references(self) -> dict[str, str]:
         """Top-level fields that point at another table, and which table."""
-        return dict(getattr(self.model, "refs", {}))
+        return refs_of(self.model)
 
 
 _UNIT_ORDER = {unit: n for n, unit in enumerate(Unit)}
@@ -501,17 +512,17 @@ ASPECTS = Table(
     name="aspects", file="aspects.yaml", model=Aspect, key=("id",),
     title="The article's comparison", caption="The article's comparison, each cell checked")
 COSTS = Table(
-    name="costs", file="costs.csv", model=Cost, key=("modality", "item"),
+    name="costs", profile_rank=5, file="costs.csv", model=Cost, key=("modality", "item"),
     title="Costs", page="costs.md",
     caption="Price listings in US dollars, from clinics, directories and reports",
     columns=(Column("Modality", "modality"), Column("Item", "item", "none"),
              Column("Price (USD)", "value", "number"), Column("Covers", "basis"),
-             Column("Region", "region"), Column("As of", "as_of", "date")),
+             Column("Region", "region"), Column("As of", "as_of", "date", searchable=False)),
     order=lambda c: (c.modality, _UNIT_ORDER[c.unit]),
     row_label=lambda c: f"Costs: {c.item}",
     filterable=True)
 EVIDENCE = Table(
-    name="evidence", file="evidence.yaml", model=Evidence, key=("modality",),
+    name="evidence", profile_rank=7, file="evidence.yaml", model=Evidence, key=("modality",),
     title="Evidence", page="evidence.md",
     caption="The evidence behind each modality, each statement graded on its own",
     columns=(Column("Modality", "modality"), Column("Evidence base", "base"),
@@ -526,7 +537,7 @@ LEGAL = Table(
     title="Legal status", page="legal.md",
     caption="Legal and regulatory status of ketamine and esketamine by jurisdiction",
     columns=(Column("Jurisdiction", "jurisdiction"), Column("Substance", "substance"),
-             Column("Status", "value"), Column("Since", "since", "date")),
+             Column("Status", "value"), Column("Since", "since", "date", searchable=False)),
     order=lambda s: (s.jurisdiction, s.substance.value, s.since or ""),
     row_label=lambda s: f"Legal status: {s.jurisdiction}, {s.substance.value}",
     filterable=True,
@@ -557,7 +568,7 @@ CLAIMS = Table(
           "checked on the mechanisms page.")
 
 OUTCOMES = Table(
-    name="outcomes", file="outcomes.csv", model=Outcome, key=("id",),
+    name="outcomes", profile_rank=1, paged=False, file="outcomes.csv", model=Outcome, key=("id",),
     title="Results in trials", page="outcomes.md",
     caption="Each reported result with its study, size, comparator, measure, timepoint and "
             "effect as the source gives it",
@@ -576,11 +587,11 @@ OUTCOMES = Table(
     intro="Every result the checked sources report, grouped by treatment and by what it was "
           "compared against, positive and negative results side by side.")
 OUTCOME_NOTES = Table(
-    name="outcome-notes", file="outcome-notes.csv", model=OutcomeNote,
+    name="outcome-notes", file="outcome-notes.csv", model=OutcomeNote, explains="outcomes",
     key=("modality", "comparator"),
     title="What the results mean", caption="One plain sentence per group of results")
 SIDE_EFFECTS = Table(
-    name="side-effects", file="side-effects.csv", model=SideEffect, key=("id",),
+    name="side-effects", profile_rank=2, file="side-effects.csv", model=SideEffect, key=("id",),
     title="Side effects", page="side-effects.md",
     caption="How often each side effect was seen, and what the figure measures",
     columns=(Column("Modality", "modality"), Column("Side effect", "effect"),
@@ -595,35 +606,36 @@ SIDE_EFFECTS = Table(
           "a rate from spontaneous reports and a rate on a rating scale are different "
           "figures, not a contradiction.")
 COURSE = Table(
-    name="course", file="course.csv", model=CourseStep, key=("id",),
+    name="course", profile_rank=3, file="course.csv", model=CourseStep, key=("id",),
     title="What a course involves", page="course.md",
     caption="Schedules, visits, observation and rules before and after, as sources state them",
     columns=(Column("Modality", "modality"), Column("Part of a course", "aspect"),
              Column("What the sources say", "value", "none")),
     order=lambda c: (c.modality, list(CourseAspect).index(c.aspect)),
-    row_label=lambda c: f"Course: {c.aspect.value}",
+    row_label=lambda c: f"Course: {COURSE_LABELS[c.aspect].lower()}",
     question="What a course involves",
     headline=lambda c: COURSE_LABELS[c.aspect],
     intro="What a course of each treatment asks of a patient, as labels, trials and "
           "programmes describe it. Schedules are what a label or trial reports, not advice.")
 WARNINGS = Table(
-    name="warnings", file="warnings.csv", model=Caution, key=("id",),
+    name="warnings", profile_rank=4, file="warnings.csv", model=Caution, key=("id",),
     title="Warnings and contraindications", page="warnings.md",
     caption="Contraindications, boxed warnings and other cautions, as the sources state them",
     columns=(Column("Modality", "modality"), Column("Kind", "kind"),
              Column("What the sources say", "value", "none")),
     order=lambda w: (w.modality, list(WarningKind).index(w.kind)),
-    row_label=lambda w: f"Warnings: {w.kind.value}",
+    row_label=lambda w: f"Warnings: {CAUTION_LABELS[w.kind].lower()}",
     question="Key warning",
     headline=lambda w: CAUTION_LABELS[w.kind],
     intro="Who should not take each treatment and what to watch for, as the label and "
           "regulators state it. Talk to a clinician: this is not a complete list.")
 COVERAGE = Table(
-    name="coverage", file="coverage.csv", model=Coverage, key=("id",),
+    name="coverage", profile_rank=6, file="coverage.csv", model=Coverage, key=("id",),
     title="Access and coverage", page="coverage.md",
     caption="Whether and how each treatment is paid for, by jurisdiction",
     columns=(Column("Jurisdiction", "jurisdiction"), Column("Modality", "modality"),
-             Column("Coverage", "value", "none"), Column("Since", "since", "date")),
+             Column("Coverage", "value", "none"),
+             Column("Since", "since", "date", searchable=False)),
     order=lambda c: (c.jurisdiction, c.modality),
     row_label=lambda c: f"Coverage: {c.jurisdiction}",
     question="Coverage",

@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from .load import Loc, RawFile, RawRecord
 from .models import (
     GRADE_SUPPORT,
+    Grade,
     Graded,
     Record,
     SourceKind,
@@ -29,6 +30,7 @@ from .models import (
     fields,
     is_record_type,
     parse,
+    refs_of,
     source_id,
     supported_grades,
 )
@@ -109,6 +111,9 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
             valid.append(Row(record, rec.path, rec.line))
         rows[table.name] = tuple(valid)
         problems += _check_keys(table, rows[table.name])
+        problems += _check_headlines(table, rows[table.name])
+        if table.explains:
+            problems += _check_explained(table, rows[table.name], rows.get(table.explains, ()))
     return Rows(rows), problems
 
 
@@ -304,7 +309,7 @@ def _targets_of(model: type[Record], seen: set[type[Record]] | None = None) -> s
     if model in seen:
         return set()
     seen.add(model)
-    found = set(model.refs.values())
+    found = set(refs_of(model).values())
     for info in fields(model).values():
         inner = _unwrap(info.annotation)
         if typing.get_origin(inner) is list:
@@ -329,6 +334,42 @@ def _check_keys(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
         else:
             first[value] = row.line
     return problems
+
+
+def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
+    """A modality with rows in a headline table has exactly one headline row: the one the
+    home page and comparisons show."""
+    if table.headline is None:
+        return []
+    problems = []
+    first: dict[str, int] = {}
+    seen: dict[str, Row[Any]] = {}
+    for row in rows:
+        modality = row.record.modality
+        seen.setdefault(modality, row)
+        if not row.record.headline:
+            continue
+        if modality in first:
+            problems.append(Problem.of("headline-twice", row.path, row.line, "headline",
+                                       modality=repr(modality), first=first[modality]))
+        else:
+            first[modality] = row.line
+    for modality, row in seen.items():
+        if modality not in first:
+            problems.append(Problem.of("headline-missing", row.path, row.line, "headline",
+                                       modality=repr(modality)))
+    return problems
+
+
+def _check_explained(table: Table[Any], rows: tuple[Row[Any], ...],
+                     explained: tuple[Row[Any], ...]) -> list[Problem]:
+    """Each record of an explaining table names a group that the other table has."""
+    groups = {tuple(str(getattr(r.record, k)) for k in table.key) for r in explained}
+    target = BY_NAME[table.explains or ""]
+    return [Problem.of("explains-nothing", row.path, row.line, "+".join(table.key),
+                       key=" + ".join(repr(v) for v in key), file=target.file)
+            for row in rows
+            if (key := tuple(str(getattr(row.record, k)) for k in table.key)) not in groups]
 
 
 def _ids(raw: RawFile, key: str) -> set[str]:
@@ -356,7 +397,7 @@ def _check_references(rec: RawRecord, record: Record,
 
 def references(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
     """Every id that `record` (at any depth) uses to point at another table's record."""
-    refs = type(record).refs
+    refs = refs_of(type(record))
     for name in fields(type(record)):
         value = getattr(record, name)
         if name in refs:
@@ -396,7 +437,9 @@ def _check_grades(rec: RawRecord, record: Record,
         known = {sid: kind for sid, kind in cited.items() if kind is not None}
         if len(known) < len(cited) or GRADE_SUPPORT[fact.grade] & set(known.values()):
             continue  # an unknown source is its own problem; one mistake, one message
-        possible = supported_grades(known.values())
+        order = list(Grade)  # suggest only grades weaker than the one refused
+        possible = [g for g in supported_grades(known.values())
+                    if order.index(g) > order.index(fact.grade)]
         needed = sorted(k.value for k in GRADE_SUPPORT[fact.grade])
         problems.append(Problem.of(
             "grade-unsupported", rec.path, rec.line_of((*loc, "grade")),
@@ -409,14 +452,25 @@ def _check_grades(rec: RawRecord, record: Record,
     return problems
 
 
+def review_dates(record: Record) -> Iterator[tuple[Loc, dt.date]]:
+    """The record's review date and every fact's own, where it has one."""
+    own = getattr(record, "reviewed", None)
+    if own is not None:
+        yield ("reviewed",), own
+    for loc, fact in graded(record):
+        day = getattr(fact, "reviewed", None)
+        if day is not None and loc:
+            yield (*loc, "reviewed"), day
+
+
 def stale(rows: Rows, today: dt.date, max_age_days: int) -> list[Problem]:
-    """Warnings for records whose `reviewed` date is older than the review policy."""
+    """Warnings for records and facts whose review date is older than the review policy."""
     problems = []
     for _, table_rows in rows:
         for row in table_rows:
-            reviewed = getattr(row.record, "reviewed", None)
-            if reviewed is not None and (today - reviewed).days > max_age_days:
-                problems.append(Problem.of(
-                    "review-overdue", row.path, row.line, "reviewed", warning=True,
-                    day=reviewed.isoformat(), days=max_age_days))
+            for loc, day in review_dates(row.record):
+                if (today - day).days > max_age_days:
+                    problems.append(Problem.of(
+                        "review-overdue", row.path, row.line, ".".join(map(str, loc)),
+                        warning=True, day=day.isoformat(), days=max_age_days))
     return problems

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar, overload
 
 from .export import downloads
 from .models import GRADE_LABELS, VERDICT_LABELS, Grade, Verdict
-from .tables import Modality, Source, Term
+from .tables import Comparator, Modality, Source, Term
 
 T = TypeVar("T")
 
@@ -133,6 +133,7 @@ class Table:
     sorts: tuple[str, ...]  # per column: text, number, date or none
     rows: Sequence[TableRow]
     filterable: bool = False  # long tables get a filter box (added by the page script)
+    searchable: tuple[bool, ...] = ()  # per column; a False column is kept out of search
 
     @property
     def downloads(self) -> dict[str, str]:
@@ -240,7 +241,8 @@ class OutcomeGroup:
 
     anchor: str
     modality: Modality
-    comparator: str  # in words: "against placebo"
+    comparator: Comparator
+    label: str  # the comparator in words: "against placebo"
     note: FactView | None
     table: Table
 
@@ -264,7 +266,7 @@ class Bar:
     width: float
     y: float
     open_ended: bool
-    contradicted: bool
+    weak: bool  # drawn faded: graded below what a computed figure may use
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,7 @@ class Dataset:
     overview: Table
     glance: Table
     tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
+    table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables
     derived_costs: Table
     outcome_groups: tuple[OutcomeGroup, ...]
     charts: tuple[Chart, ...]

@@ -77,16 +77,35 @@ def test_course_cost_is_sessions_times_the_session_range_and_says_so() -> None:
                                     "$1,800") for bar in course_chart.bars)
 
 
-def test_a_derived_figure_carries_the_weakest_grade_of_its_inputs(tmp_path: Path) -> None:
+def _edited(tmp_path: Path, file: str, *edits: tuple[str, str]):  # type: ignore[no-untyped-def]
     project = make_project(tmp_path, MINIMAL)
-    path = project / "data" / "modalities.yaml"
+    path = project / "data" / file
     text = path.read_text("utf-8")
-    path.write_text(text.replace("what: infusions, grade: observational",
-                                 "what: infusions, grade: anecdotal"), "utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
     checked = pipeline.check(project / "data", today=GOLDEN_TODAY)
-    assert not checked.errors
-    course, _ = _derived(pipeline.assemble(checked.rows), "derived-iv-infusion-course")
-    assert course.badge.value == "anecdotal"
+    assert not checked.errors, checked.errors
+    return pipeline.assemble(checked.rows)
+
+
+def test_a_derived_figure_carries_the_weakest_grade_of_its_inputs(tmp_path: Path) -> None:
+    listings = [(",observational,clinic-listing,Listing date", ",official-report,clinic-listing,"
+                 "Listing date"), (",2024,observational,", ",2024,official-report,")]
+    data = _edited(tmp_path / "a", "costs.csv", *listings)
+    span, _ = _derived(data, "derived-iv-infusion-session-all-in")
+    course, _ = _derived(data, "derived-iv-infusion-course")
+    assert span.badge.value == "official-report"  # both listings
+    assert course.badge.value == "observational"  # the course length is the weakest input
+
+
+def test_a_weak_course_length_is_never_computed_with(tmp_path: Path) -> None:
+    data = _edited(tmp_path, "modalities.yaml", ("what: infusions, grade: observational",
+                                                 "what: infusions, grade: anecdotal"))
+    assert "derived-iv-infusion-course" not in {r.anchor for r in data.derived_costs.rows}
+    course_chart = next((c for c in data.charts if c.id == "chart-course"), None)
+    assert course_chart is None or not any("computed" in b.label for b in course_chart.bars)
 
 
 def test_every_cited_source_links_back_to_the_rows_that_cite_it() -> None:
@@ -146,8 +165,8 @@ def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() 
     width = CHART_RIGHT - CHART_LEFT
     assert typical.x == pytest.approx(CHART_LEFT + width * 400 / 2000, abs=0.1)
     assert typical.width == pytest.approx(width * 400 / 2000, abs=0.1)
-    assert not typical.open_ended and not typical.contradicted
-    assert claim.open_ended and claim.contradicted  # anecdotal: drawn faded, never in a range
+    assert not typical.open_ended and not typical.weak
+    assert claim.open_ended and claim.weak  # anecdotal: drawn faded, never in a range
     assert claim.label.endswith("$200+ (weak evidence, not in any range)")
 
 

@@ -117,3 +117,11 @@ def test_frictionless_refuses_a_doctored_copy(published: Path, tmp_path: Path, f
         csv.writer(handle, lineterminator="\n").writerows(rows)
     errors = _frictionless_errors(copy / "datapackage.json")
     assert any(e.endswith(error) for e in errors), errors
+
+
+def test_an_optional_nested_fact_becomes_dotted_columns(files: dict[str, bytes]) -> None:
+    table = list(csv.DictReader(io.StringIO(files["data/modalities.csv"].decode())))
+    first = table[0]
+    assert first["course.count"] == "6" and first["course.or_more"] == "true"
+    assert first["course.grade"] == "observational"
+    assert not any(value.startswith("{") for value in first.values())

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.models import GRADE_SUPPORT, Record, SourceKind, fields, money, source_id
-from generator.prices import SPAN_GRADES
+from generator.models import COMPUTABLE, GRADE_SUPPORT, Record, SourceKind, fields, money, source_id
 from generator.tables import COSTS, MODALITIES, SOURCES, TABLES
 from generator.validate import graded
 
@@ -130,14 +129,17 @@ def test_a_company_or_the_article_alone_never_carries_more_than_anecdotal(
     assert over == []
 
 
-def test_no_weak_or_contradicted_listing_is_an_input_of_a_computed_figure(
+def test_no_weak_or_contradicted_fact_is_an_input_of_a_computed_figure(
         live: pipeline.Checked) -> None:
     data = pipeline.assemble(live.rows)
-    weak = {row.record.item for row in live.rows.of(COSTS)
-            if row.record.grade not in SPAN_GRADES}
-    inputs = [label for row in data.derived_costs.rows for fact in row.cells[1].facts
-              for label, _ in fact.inputs]
+    weak = {f"costs-{n}" for n, row in enumerate(live.rows.of(COSTS), 1)
+            if row.record.grade not in COMPUTABLE}
+    inputs = [target.rpartition("#")[2] for row in data.derived_costs.rows
+              for fact in row.cells[1].facts for _, target in fact.inputs]
     assert inputs and not weak & set(inputs)
+    for m in live.rows.records(MODALITIES):  # a weak course length computes nothing
+        computed = any(r.anchor == f"derived-{m.id}-course" for r in data.derived_costs.rows)
+        assert not computed or (m.course is not None and m.course.grade in COMPUTABLE)
 
 
 def test_one_fact_reads_the_same_on_every_page(built_site: Path) -> None:
