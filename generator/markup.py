@@ -50,32 +50,42 @@ class Writer:
         # Grades and verdicts are two scales: they look different.
         css = f"{b.kind} {b.kind}-{escape(b.value)}"
         return Markup(
-            f'<a class="{css}" href="{self.url(b.target)}" '
+            f'<a class="{css}" data-search-exclude href="{self.url(b.target)}" '
             f'title="{escape_attr(b.label)}: {escape_attr(b.description)}">'
             f"{escape_text(b.label)}</a>"
         )
 
     def _cites_html(self, cites: Iterable[Cite]) -> Markup:
-        links = ", ".join(
-            f'<a class="cite" href="{self.url(c.target)}" title="{escape_attr(c.title)}">'
+        # No wrapper element: tables print this on every row, and every element costs
+        # MkDocs' two HTML parsers time (measured in `make bench`).
+        return Markup(", ".join(
+            f'<a class="cite" data-search-exclude href="{self.url(c.target)}" '
+            f'title="{escape_attr(c.title)}">'
             f"{escape_text(c.label)}{', ' + escape_text(c.locator) if c.locator else ''}</a>"
             for c in cites
-        )
-        return Markup(f'<span class="cites" data-search-exclude>{links}</span>')
+        ))
 
-    def fact(self, f: FactView) -> str:
-        """A fact: its value, then its grade and sources; detail and workings on demand.
+    def fact(self, f: FactView, tag: str = "span") -> str:
+        """A fact in an element `tag` that carries its id: its value, then its grade and
+        sources; detail and workings on demand, after the element.
 
-        A cell shows at most SHOWN_CITES source links; the rest are one tap away, in the
-        fact's detail.
+        The caller's element is the container where it has one (a cell, a list item), so
+        a row of a long table adds no element of its own. A cell shows at most
+        SHOWN_CITES source links; the rest are one tap away, in the fact's detail.
         """
+        inner, details = self.fact_parts(f)
+        if tag:
+            return f'<{tag} class="fact" data-fact="{escape(f.id)}">{inner}</{tag}>{details}'
+        return inner + details
+
+    def fact_parts(self, f: FactView) -> tuple[str, str]:
+        """A fact's visible part (value, grade, sources) and its on-demand detail."""
         shown = f.cites[:SHOWN_CITES]
         rest = len(f.cites) - len(shown)
         more_cites = (f' <span class="cites-more" data-search-exclude>and {rest} more</span>'
                       if rest else "")
-        out = (f'<span class="fact" data-fact="{escape(f.id)}">'
-               f'<span class="fact-value">{self.gloss(f.value)}</span> '
-               f"{self.badge(f.badge)} {self.cites(shown)}{more_cites}</span>")
+        out = f"{self.gloss(f.value)} {self.badge(f.badge)} {self.cites(shown)}{more_cites}"
+        details = ""
         more = []
         if rest:
             more.append(f"All {len(f.cites)} sources: {self.cites(f.cites)}.")
@@ -88,9 +98,9 @@ class Writer:
         if more:
             summary = ("How it was computed" if f.computed
                        else "Detail" if f.detail else f"All {len(f.cites)} sources")
-            out += (f'<details class="fact-detail"><summary>{summary}</summary>'
-                    + " ".join(more) + "</details>")
-        return out
+            details = (f'<details class="fact-detail"><summary>{summary}</summary>'
+                       + " ".join(more) + "</details>")
+        return out, details
 
     def reference(self, s: SourceView) -> Markup:
         """A source's entry on the references page, with the back-links to its rows."""
@@ -134,9 +144,15 @@ class Writer:
             return str(escape(f"{self.repo_url.rstrip('/')}/blob/main/data/{data_file}"))
         return str(self.url(downloads(data_file)["source"]))
 
-    def cell(self, c: Cell) -> str:
+    def cell(self, c: Cell) -> tuple[str, str]:
+        """A cell's attributes for its <td> and its content. A cell that is one fact and
+        nothing else carries the fact's id itself."""
         # f-strings throughout: adding str and Markup with + would escape the str again.
-        text = self.gloss(c.text) if c.text else ""
+        if len(c.facts) == 1 and not (c.text or c.cites or c.verdict):
+            inner, details = self.fact_parts(c.facts[0])
+            return f' class="fact" data-fact="{escape(c.facts[0].id)}"', inner + details
+        # A link's text is a name, and names repeat on every row: no glossary tooltip.
+        text = escape_text(c.text) if c.target else self.gloss(c.text) if c.text else ""
         out = f'<a href="{self.url(c.target)}">{text}</a>' if c.target else f"{text}"
         if c.cites:
             out += f" {self.cites(c.cites)}"
@@ -146,19 +162,20 @@ class Writer:
             lead = '<span class="sources-say">The sources: </span>' if c.verdict else ""
             out += (" " if out else "") + lead + self.fact(c.facts[0])
         elif c.facts:
-            items = "".join(f"<li>{self.fact(f)}</li>" for f in c.facts)
+            items = "".join(self.fact(f, "li") for f in c.facts)
             out += f'<ul class="facts">{items}</ul>'
-        return out
+        return "", out
 
     def row(self, r: TableRow, attrs: tuple[str, ...]) -> str:
-        cells = "".join(
-            f'<td{attr} data-sort="{escape(c.sort)}">{self.cell(c)}</td>'
-            if c.sort is not None else f"<td{attr}>{self.cell(c)}</td>"
-            for c, attr in zip(r.cells, attrs, strict=True)
-        )
+        cells = []
+        for c, attr in zip(r.cells, attrs, strict=True):
+            own, content = self.cell(c)
+            sort = f' data-sort="{escape(c.sort)}"' if c.sort is not None else ""
+            cells.append(f"<td{attr}{own}{sort}>{content}</td>")
         # Dates repeat on every row; leaving them out of the search index keeps it small.
-        cells += f'<td data-label="Reviewed" data-search-exclude>{_time(r)}</td>'
-        return f'<tr id="{escape(r.anchor)}">{cells}</tr>'
+        day = escape_text(r.reviewed.isoformat()) if r.reviewed else ""
+        cells.append(f"<td data-search-exclude>{day}</td>")
+        return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
     def table(self, t: Table, id: str) -> Markup:
         ident = f"table-{escape(id)}"
@@ -177,10 +194,10 @@ class Writer:
             f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
             for col, sort in zip(t.columns, t.sorts, strict=True)
         ) + REVIEWED_HEADER
-        # data-label: on a phone each row is a card and each cell shows its column's name.
-        attrs = tuple(f' data-label="{escape_attr(col)}"'
-                      + ("" if not t.searchable or t.searchable[i] else " data-search-exclude")
-                      for i, col in enumerate(t.columns))
+        # On a phone each row is a card and each cell shows its column's name: the page
+        # script copies the headings into the cells, which keeps them out of every row here.
+        attrs = tuple("" if not t.searchable or t.searchable[i] else " data-search-exclude"
+                      for i in range(len(t.columns)))
         rows = "".join(self.row(r, attrs) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
@@ -196,10 +213,3 @@ class Writer:
 def _sentence(text: str) -> str:
     """Text ending in one full stop: 'Fava M et al.' stays, 'Urology' becomes 'Urology.'."""
     return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _time(r: TableRow) -> str:
-    if not r.reviewed:
-        return ""
-    day = r.reviewed.isoformat()
-    return f'<time datetime="{day}">{escape_text(day)}</time>'

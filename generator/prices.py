@@ -35,6 +35,13 @@ class Course:
     listed: list[Listing]
 
 
+def _sources(listed: Sequence[Listing]) -> list[str]:
+    """The sources a derived figure cites: those of the listings it links. With thousands
+    of listings, citing every source would put thousands of links in one cell; the costs
+    page lists them all."""
+    return [s for _, row in listed[:SHOWN_INPUTS] for s in row.record.sources]
+
+
 class Prices:
     """The derived price facts of every modality."""
 
@@ -63,7 +70,7 @@ class Prices:
         return self.c.derived(
             fact_id, f"{money(low, high, open_ended)} {UNIT_LABELS[unit]}, "
                      f"{BASIS_LABELS[basis]}",
-            [c.grade for c in costs], [s for c in costs for s in c.sources],
+            [c.grade for c in costs], _sources(listed),
             f"the range of {count} {UNIT_LABELS[unit]} ({BASIS_LABELS[basis]})",
             self._inputs(listed), [c.reviewed for c in costs])
 
@@ -95,7 +102,7 @@ class Prices:
             f"course-{m.id}",
             f"{money(figures.low, figures.high, figures.open_ended)} for {m.course.value}",
             [m.course.grade, *(c.grade for c in costs)],
-            [*m.course.sources, *(s for c in costs for s in c.sources)],
+            [*m.course.sources, *_sources(figures.listed)],
             f"{m.course.value} × {figures.session} per session"
             + ("; more sessions cost more" if m.course.or_more else ""),
             [(f"{m.name}: sessions in a course", f"modalities/{m.id}.md#profile"),

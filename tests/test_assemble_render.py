@@ -13,6 +13,7 @@ from generator.models import money
 from generator.render import relative_url, render
 
 from .conftest import GOLDEN_TODAY, MINIMAL, make_project
+from .test_integration import facts_in
 
 
 @pytest.mark.parametrize(("low", "high", "plus", "shown"), [
@@ -133,8 +134,7 @@ def test_one_fact_reads_the_same_on_every_page_that_shows_it() -> None:
     pages = render(_dataset())
     shown: dict[str, set[str]] = {}
     for text in pages.values():
-        for fact_id, html in re.findall(r'<span class="fact" data-fact="([^"]+)">(.*?)</span>'
-                                        r'(?=<details|</td>|</li>|</p>)', text):
+        for fact_id, html in facts_in(text):
             shown.setdefault(fact_id, set()).add(re.sub(r'href="[^"]*"', "", html))
     assert shown["modalities-iv-infusion-route"]
     assert len([p for p in pages.values() if 'data-fact="modalities-iv-infusion-route"' in p]) >= 3

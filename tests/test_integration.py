@@ -58,6 +58,16 @@ def live() -> pipeline.Checked:
     return checked
 
 
+# A fact's element (a cell, a list item or a span) carries its id; its visible part runs
+# to the element's end or to its detail.
+FACT = re.compile(r'class="fact" data-fact="([^"]+)"[^>]*>(.*?)(?=<details|</td>|</li>|</span>)',
+                  re.S)
+
+
+def facts_in(page: str) -> list[tuple[str, str]]:
+    return FACT.findall(page)
+
+
 def _pages(built_site: Path) -> dict[str, str]:
     return {str(p.relative_to(built_site / "site")): p.read_text("utf-8")
             for p in (built_site / "site").rglob("*.html")}
@@ -99,8 +109,7 @@ def test_every_value_in_the_data_appears_in_the_built_site(built_site: Path,
 def test_every_fact_on_every_page_shows_its_grade_and_cites_a_source(built_site: Path) -> None:
     unsourced = []
     for path, page in _pages(built_site).items():
-        for fact_id, body in re.findall(r'<span class="fact" data-fact="([^"]+)">(.*?)'
-                                        r'</span></span>', page, flags=re.S):
+        for fact_id, body in facts_in(page):
             if 'class="grade grade-' not in body or 'class="cite"' not in body:
                 unsourced.append(f"{path}: {fact_id}")
     assert unsourced == []
@@ -145,8 +154,7 @@ def test_no_weak_or_contradicted_fact_is_an_input_of_a_computed_figure(
 def test_one_fact_reads_the_same_on_every_page(built_site: Path) -> None:
     shown: dict[str, set[str]] = {}
     for page in _pages(built_site).values():
-        for fact_id, body in re.findall(r'<span class="fact" data-fact="([^"]+)">(.*?)'
-                                        r'</span></span>', page, flags=re.S):
+        for fact_id, body in facts_in(page):
             shown.setdefault(fact_id, set()).add(re.sub(r'href="[^"]*"', "", body))
     assert len(shown) > 100
     assert {k: v for k, v in shown.items() if len(v) > 1} == {}

@@ -116,6 +116,24 @@
     });
   }
 
+  // On a phone a row is a card and each cell shows its column's heading (CSS reads
+  // data-label). The headings are copied here rather than written into every row: a long
+  // table would otherwise repeat them thousands of times.
+  function labelCells(table) {
+    var row = headerRow(table);
+    if (!row) return;
+    var headings = Array.prototype.map.call(row.cells, function (th) {
+      return th.textContent.replace(/\s+/g, " ").trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (tr) {
+        Array.prototype.forEach.call(tr.cells, function (td, i) {
+          if (headings[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", headings[i]);
+        });
+      });
+    });
+  }
+
   function normalise(text) {
     return text.replace(/\s+/g, " ").trim().toLowerCase();
   }
@@ -179,6 +197,7 @@
     if (!tables.length) return;
     addStyle();
     Array.prototype.forEach.call(tables, function (table) {
+      labelCells(table);
       makeSortable(table);
       if (table.classList.contains("filterable")) makeFilterable(table);
     });
