@@ -67,16 +67,16 @@ class Writer:
 
     def fact(self, f: FactView, tag: str = "span") -> str:
         """A fact in an element `tag` that carries its id: its value, then its grade and
-        sources; detail and workings on demand, after the element.
+        sources; detail and workings on demand (after a span, else inside the element).
 
         The caller's element is the container where it has one (a cell, a list item), so
         a row of a long table adds no element of its own. A cell shows at most
         SHOWN_CITES source links; the rest are one tap away, in the fact's detail.
         """
         inner, details = self.fact_parts(f)
-        if tag:
-            return f'<{tag} class="fact" data-fact="{escape(f.id)}">{inner}</{tag}>{details}'
-        return inner + details
+        if tag == "span":  # a phrase cannot hold the detail: it follows the span
+            return f'<span class="fact" data-fact="{escape(f.id)}">{inner}</span>{details}'
+        return f'<{tag} class="fact" data-fact="{escape(f.id)}">{inner}{details}</{tag}>'
 
     def fact_parts(self, f: FactView) -> tuple[str, str]:
         """A fact's visible part (value, grade, sources) and its on-demand detail."""
