@@ -8,7 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import SLUG_PATTERN, ArticleCell, CountFact, Fact, field_order, json_schema
+from .models import (
+    SLUG_PATTERN,
+    ArticleCell,
+    CountFact,
+    Fact,
+    Record,
+    field_order,
+    json_schema,
+)
 from .tables import TABLES
 
 SCHEMA_DIR = "schemas"  # under data/, referenced by each YAML file's modeline
@@ -46,22 +54,14 @@ def data_dictionary() -> str:
     parts = [DICTIONARY_START, ""]
     for table in TABLES:
         name, model = table.file, table.model
-        schema = json_schema(model)
-        defs = schema.get("$defs", {})
-        required = set(schema.get("required", []))
         kind = "CSV, one row per record" if name.endswith(".csv") else "YAML list of records"
         key = " + ".join(f"`{k}`" for k in table.key)
         parts += [f"### `data/{name}`", "",
                   f"{(model.__doc__ or '').strip()} ({kind}; each record identified by {key}.)",
-                  "",
-                  "| field | type | required | meaning |", "|---|---|---|---|"]
-        for field in field_order(model):
-            prop = schema["properties"][field]
-            parts.append(f"| `{field}` | {_type(prop, defs, name)} | "
-                         f"{'yes' if field in required else 'no'} | "
-                         f"{prop.get('description', '')} |")
-        parts.append("")
-    parts += _parts()
+                  "", *_field_table(model, name), ""]
+    for part, model in PARTS.items():
+        parts += [f"### {part}", "", (model.__doc__ or "").strip(), "",
+                  *_field_table(model, ""), ""]
     parts.append(DICTIONARY_END)
     return "\n".join(parts)
 
@@ -70,21 +70,17 @@ def data_dictionary() -> str:
 PARTS = {"Fact": Fact, "CountFact": CountFact, "ArticleCell": ArticleCell}
 
 
-def _parts() -> list[str]:
-    out = []
-    for name, model in PARTS.items():
-        schema = json_schema(model)
-        defs = schema.get("$defs", {})
-        required = set(schema.get("required", []))
-        out += [f"### {name}", "", (model.__doc__ or "").strip(), "",
-                "| field | type | required | meaning |", "|---|---|---|---|"]
-        for field in field_order(model):
-            prop = schema["properties"][field]
-            out.append(f"| `{field}` | {_type(prop, defs, '')} | "
-                       f"{'yes' if field in required else 'no'} | "
-                       f"{prop.get('description', '')} |")
-        out.append("")
-    return out
+def _field_table(model: type[Record], file: str) -> list[str]:
+    """A Markdown table of a model's fields: type, whether required, meaning."""
+    schema = json_schema(model)
+    defs = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    rows = ["| field | type | required | meaning |", "|---|---|---|---|"]
+    for field in field_order(model):
+        prop = schema["properties"][field]
+        rows.append(f"| `{field}` | {_type(prop, defs, file)} | "
+                    f"{'yes' if field in required else 'no'} | {prop.get('description', '')} |")
+    return rows
 
 
 def _type(prop: dict[str, Any], defs: dict[str, Any], file: str) -> str:
