@@ -15,7 +15,7 @@ from .cells import Cells
 from .charts import price_charts
 from .citations import Citations, page_paths, reference_pages
 from .export import downloads
-from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Record, Verdict
+from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Verdict, fields
 from .prices import Prices
 from .profiles import Profiles, glance, outcome_groups
 from .tables import (
@@ -30,7 +30,7 @@ from .tables import (
     TABLES,
     Table,
 )
-from .validate import Row, Rows, graded, review_dates
+from .validate import Row, Rows, graded, parts, review_dates
 from .views import (
     Cell,
     DataFile,
@@ -156,22 +156,9 @@ def profile_tables() -> list[Table[Any]]:
 
 
 def _verdicts(rows: Rows) -> list[Verdict]:
-    out: list[Verdict] = []
-    for _, table_rows in rows:
-        for r in table_rows:
-            out += _verdicts_in(r.record)
-    return out
-
-
-def _verdicts_in(record: Record) -> list[Verdict]:
-    found = []
-    for name in type(record).__pydantic_fields__:
-        value = getattr(record, name)
-        if isinstance(value, Verdict):
-            found.append(value)
-        elif isinstance(value, Record):
-            found += _verdicts_in(value)
-    return found
+    """Every verdict on the article's claims, at any depth of any record."""
+    return [value for _, table_rows in rows for r in table_rows for _, part in parts(r.record)
+            for name in fields(type(part)) if isinstance(value := getattr(part, name), Verdict)]
 
 
 def _glossary_table(glossary: tuple[TermView, ...]) -> TableView:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .citations import Citations
 from .models import CountFact, Fact, Graded, Verdict
-from .tables import ENUM_LABELS, Column, Modality, Table
+from .tables import ENUM_LABELS, Column, Modality, Table, modality_page
 from .views import Cell, FactView, sort_key, verdict_badge
 
 
@@ -40,7 +40,7 @@ class Cells:
         return ()
 
     def modality(self, modality_id: str) -> Cell:
-        return Cell(self.modalities[modality_id].name, target=f"modalities/{modality_id}.md")
+        return Cell(self.modalities[modality_id].name, target=modality_page(modality_id))
 
     def column(self, table: Table[Any], column: Column, record: Any, fact_id: str) -> Cell:
         """The cell of one column for one record; `fact_id` names the record's facts."""

@@ -15,7 +15,7 @@ from decimal import Decimal
 from .charts import Range, price_span
 from .citations import Citations
 from .models import BASIS_LABELS, COMPUTABLE, UNIT_LABELS, Basis, Unit, money
-from .tables import COSTS, Cost, Modality
+from .tables import COSTS, Cost, Modality, modality_page
 from .validate import Row
 from .views import Cell, FactView, Table, TableRow, sort_key
 
@@ -105,7 +105,7 @@ class Prices:
             [*m.course.sources, *_sources(figures.listed)],
             f"{m.course.value} × {figures.session} per session"
             + ("; more sessions cost more" if m.course.or_more else ""),
-            [(f"{m.name}: sessions in a course", f"modalities/{m.id}.md#profile"),
+            [(f"{m.name}: sessions in a course", f"{modality_page(m.id)}#profile"),
              *self._inputs(figures.listed)],
             [m.course.reviewed or m.reviewed, *(c.reviewed for c in costs)])
 
@@ -127,7 +127,7 @@ class Prices:
                     continue
                 rows.append(TableRow(
                     anchor=f"derived-{m.id}-{key}",
-                    cells=(Cell(m.name, target=f"modalities/{m.id}.md"),
+                    cells=(Cell(m.name, target=modality_page(m.id)),
                            Cell(facts=(fact,), sort=sort_key(self.lows.get(fact.id)))),
                     label=f"Costs: {m.name}, computed", reviewed=fact.reviewed))
         return Table(

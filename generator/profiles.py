@@ -23,6 +23,7 @@ from .tables import (
     Evidence,
     Modality,
     OutcomeNote,
+    modality_page,
 )
 from .tables import Table as Table_
 from .validate import Row
@@ -123,7 +124,7 @@ class Profiles:
                                 source=f"{row.path}:{row.line}")
                        for n, f in enumerate(self.fact(m, "doses"), 1)))
         summary = self.fact(m, "summary")[0]
-        return ModalityView(m, f"modalities/{m.id}.md", summary, profile, doses, sections)
+        return ModalityView(m, modality_page(m.id), summary, profile, doses, sections)
 
     def comparisons(self, groups: Sequence[OutcomeGroup] = ()) -> tuple[Comparison, ...]:
         """Every pair side by side, with the results of either one measured against the

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from .assemble import profile_tables
 from .escape import Glossary, escape_text
 from .markup import Writer
-from .tables import ASPECTS, GLOSSARY, MODALITIES, SOURCES, TABLES
+from .tables import ASPECTS, GLOSSARY, MODALITIES, SOURCES, TABLES, modality_page
 from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -122,6 +122,7 @@ def _environment(data: Dataset, repo_url: str | None
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
+    env.globals["modality_page"] = modality_page
     env.globals["fact_html"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).fact(f)))
     env.filters["url"] = jinja2.pass_context(lambda ctx, target: writer(ctx).url(target))
     env.filters["md"] = md

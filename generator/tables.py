@@ -126,6 +126,11 @@ class Modality(Record):
                                            "without their own date inherit it.")
 
 
+def modality_page(modality_id: str) -> str:
+    """The profile page of a modality: the one place its path is spelled."""
+    return f"modalities/{modality_id}.md"
+
+
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 class Aspect(Record):
     """A row of the article's at-a-glance table: one aspect, both of its groups."""

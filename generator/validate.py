@@ -395,38 +395,35 @@ def _check_references(rec: RawRecord, record: Record,
     return problems
 
 
-def references(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
-    """Every id that `record` (at any depth) uses to point at another table's record."""
-    refs = refs_of(type(record))
+def parts(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, Record]]:
+    """The record and every record nested in it (facts, cells, items of lists), each with
+    its place: the one walk that references, grades and verdicts are read from."""
+    yield loc, record
     for name in fields(type(record)):
         value = getattr(record, name)
-        if name in refs:
-            target = refs[name]
+        if isinstance(value, Record):
+            yield from parts(value, (*loc, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Record):
+                    yield from parts(item, (*loc, name, index))
+
+
+def references(record: Record) -> Iterator[tuple[Loc, str, str]]:
+    """Every id that `record` (at any depth) uses to point at another table's record."""
+    for loc, part in parts(record):
+        for name, target in refs_of(type(part)).items():
+            value = getattr(part, name)
             if isinstance(value, list):
                 for index, item in enumerate(value):
                     yield (*loc, name, index), target, source_id(item)
             elif value is not None:
                 yield (*loc, name), target, value
-        elif isinstance(value, Record):
-            yield from references(value, (*loc, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, Record):
-                    yield from references(item, (*loc, name, index))
 
 
-def graded(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, Graded]]:
+def graded(record: Record) -> Iterator[tuple[Loc, Graded]]:
     """Every graded statement in `record`, the record itself included, with its place."""
-    if isinstance(record, Graded):
-        yield loc, record
-    for name in fields(type(record)):
-        value = getattr(record, name)
-        if isinstance(value, Record):
-            yield from graded(value, (*loc, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, Record):
-                    yield from graded(item, (*loc, name, index))
+    return ((loc, part) for loc, part in parts(record) if isinstance(part, Graded))
 
 
 def _check_grades(rec: RawRecord, record: Record,
