@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from . import contract, pipeline
+from . import contract, pipeline, serve
 from .problems import DataError, format_report
 from .site import SiteBuildError, build_site
 from .tables import TABLES
@@ -36,8 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder")
     sub.add_parser("contract", help="rewrite data/schemas/ and the data dictionary in "
                    "CONTRIBUTING.md from the models")
-    serve = sub.add_parser("serve", help="regenerate on every data change while mkdocs serves")
-    serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve")
+    serve_cmd = sub.add_parser("serve", help="regenerate on every data change while mkdocs "
+                               "serves, showing data errors in the browser")
+    serve_cmd.add_argument("--addr", default=serve.DEFAULT_ADDR,
+                           help="host:port to serve the preview on")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -107,33 +107,5 @@ def _site(config: Path, site_dir: Path) -> int:
 
 
 def _serve(data: Path, docs: Path, addr: str) -> int:
-    """Rebuild pages when data/ changes; mkdocs serve reloads the browser when pages do."""
-    _build(data, docs)
-    # --dirty: rebuild only the pages that changed (the generator rewrites only those).
-    # MkDocs warns that a dirty build is for previews, which strict mode would make fatal;
-    # warnings still print, and `make build` stays strict.
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty",
-                               "--no-strict", "--dev-addr", addr])
-    seen = _snapshot(data)
-    try:
-        while server.poll() is None:
-            time.sleep(0.2)
-            now = _snapshot(data)
-            if now != seen:
-                seen = now
-                # A failed build prints its problems and writes nothing: the last good
-                # pages stay, so the preview keeps showing the last good site.
-                _build(data, docs)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.terminate()
-        server.wait()
-    return 0
-
-
-def _snapshot(data: Path) -> dict[str, tuple[int, int]]:
-    return {
-        str(p): (p.stat().st_mtime_ns, p.stat().st_size)
-        for p in sorted(data.glob("*")) if p.is_file()
-    }
+    """Regenerate pages on every data change while mkdocs serves them (see serve.py)."""
+    return serve.serve(data, docs, addr)
