@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 BENCH := $(VENV)/.bench-installed
+ZENSICAL := $(VENV)/.zensical-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: build serve check test dictionary golden vendor clean bench bench-quick build-zensical
@@ -15,21 +16,26 @@ $(RUNTIME): requirements.txt
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(DEV): $(RUNTIME) requirements-dev.txt
+$(DEV): $(RUNTIME) requirements-dev.txt requirements-zensical.txt
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 
-$(BENCH): $(RUNTIME) requirements-bench.txt
+$(BENCH): $(RUNTIME) requirements-bench.txt requirements-zensical.txt
 	$(PIP) install -r requirements-bench.txt
+	touch $@
+
+$(ZENSICAL): $(RUNTIME) requirements-zensical.txt
+	$(PIP) install -r requirements-zensical.txt
 	touch $@
 
 ## build: validate data/, write the pages into docs/, build site/ (mkdocs --strict)
 build: $(RUNTIME)
 	$(BIN)/python -m generator site
 
-## serve: preview on http://127.0.0.1:8000, regenerating pages when data/ changes
+## serve: preview on http://127.0.0.1:8000 (PORT=8001 for another), regenerating pages when data/ changes; data errors show on every page
+serve: PORT ?= 8000
 serve: $(RUNTIME)
-	$(BIN)/python -m generator serve
+	$(BIN)/python -m generator serve --addr 127.0.0.1:$(PORT)
 
 ## check: validate data (review-date warnings included), lint, type-check
 check: $(DEV)
@@ -71,7 +77,7 @@ bench-quick: $(BENCH)
 
 ## build-zensical: write the pages, then build them with Zensical and our mkdocs.yml into site-zensical/
 # Zensical has no --site-dir: a throwaway config inherits mkdocs.yml and moves the output.
-build-zensical: $(BENCH)
+build-zensical: $(ZENSICAL)
 	$(BIN)/python -m generator build
 	printf 'INHERIT: mkdocs.yml\nsite_dir: site-zensical\n' > .zensical.yml; \
 	$(BIN)/python -m zensical build --config-file .zensical.yml; status=$$?; \

@@ -7,6 +7,8 @@ profiles with comparisons have a module each. Links are targets relative to `doc
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
@@ -21,13 +23,18 @@ from .profiles import Profiles, glance, outcome_groups
 from .tables import (
     ASPECTS,
     COSTS,
+    COVERAGE,
     EVIDENCE,
     GLOSSARY,
+    JURISDICTIONS,
+    LEGAL,
     MODALITIES,
     OUTCOME_NOTES,
     OUTCOMES,
+    PLACES_PAGE,
     SOURCES,
     TABLES,
+    Jurisdiction,
     Table,
 )
 from .validate import Row, Rows, graded, parts, review_dates
@@ -37,6 +44,7 @@ from .views import (
     Dataset,
     GradeLevel,
     LazyRows,
+    Place,
     RowLink,
     Section,
     TablePage,
@@ -63,6 +71,10 @@ def assemble(rows: Rows) -> Dataset:
     tables = {t.name: paginate(_table(cells, t, numbered[t.name]), t.page,
                                None if t.paged else max(1, len(numbered[t.name])))
               for t in TABLES if t.page}
+    # A modality a table has no row for is named on the table's page, never left out
+    # without a word.
+    without_rows = {t.name: tuple(m.name for m in modalities.values() if m.id not in {
+        r.record.modality for r in rows.of(t)}) for t in TABLES if "modality" in fields(t.model)}
     cost_paths, _ = page_paths(len(numbered[COSTS.name]), COSTS.page or "")
     cost_page = {n: cost_paths[i // citations.PAGE_ROWS]
                  for i, (n, _) in enumerate(numbered[COSTS.name])}
@@ -84,6 +96,8 @@ def assemble(rows: Rows) -> Dataset:
     groups = outcome_groups(cells, list(modalities.values()),
                             _table(cells, OUTCOMES, numbered[OUTCOMES.name]),
                             rows.of(OUTCOME_NOTES))
+    places = _places(cells, rows.records(JURISDICTIONS), numbered[LEGAL.name],
+                     numbered[COVERAGE.name])
     comparisons = profiles.comparisons(groups)
     overview = profiles.overview()
     home_glance = glance(cells, rows.of(ASPECTS))
@@ -102,6 +116,7 @@ def assemble(rows: Rows) -> Dataset:
                    (mv.page, TableView("", "", (), (), (TableRow(
                        "summary", (Cell(facts=(mv.summary,)),),
                        label=f"{mv.modality.name}: summary"),)))]
+    placed += [(PLACES_PAGE, t) for p in places for t in (p.legal, p.coverage)]
     placed += [("glossary.md", _glossary_table(glossary))]
     placed += [(OUTCOMES.page or "", TableView("", OUTCOME_NOTES.file, (), (), (TableRow(
         g.anchor, (Cell(facts=(g.note,)),), label=f"What the results mean: {g.modality.name}, "
@@ -111,7 +126,12 @@ def assemble(rows: Rows) -> Dataset:
     facts = [fact for _, table_rows in rows for r in table_rows for _, fact in graded(r.record)]
     grade_counts = Counter(f.grade for f in facts)
     verdicts = Counter(_verdicts(rows))
-    reviewed = [day for _, rs in rows for r in rs for _, day in review_dates(r.record)]
+    newest: dict[str, dt.date] = {}
+    for table, table_rows in rows:
+        days = [day for r in table_rows for _, day in review_dates(r.record)]
+        if days:
+            newest[table.file] = max(days)
+    reviewed = list(newest.values())
     return Dataset(
         glossary=glossary,
         terms={t.term.term: t.term.definition for t in glossary},
@@ -122,6 +142,7 @@ def assemble(rows: Rows) -> Dataset:
         table_links=tuple((t.title, t.page, t.caption) for t in TABLES if t.page),
         derived_costs=derived,
         outcome_groups=groups,
+        places=places,
         charts=price_charts(modalities, rows.records(COSTS), prices.course_ranges()),
         comparisons=comparisons,
         sources=sources,
@@ -136,6 +157,8 @@ def assemble(rows: Rows) -> Dataset:
         counts={t.name: len(rows.of(t)) for t in TABLES},
         fact_count=len(facts),
         last_reviewed=max(reviewed) if reviewed else None,
+        reviewed_files=newest,
+        without_rows=without_rows,
         oldest_reviewed=min(reviewed) if reviewed else None,
     )
 
@@ -153,6 +176,41 @@ def profile_tables() -> list[Table[Any]]:
     """The tables a modality's profile shows, in the order of their `profile_rank`."""
     return sorted((t for t in TABLES if t.profile_rank is not None),
                   key=lambda t: t.profile_rank or 0)
+
+
+def _places(cells: Cells, jurisdictions: list[Jurisdiction], legal: list[Numbered],
+            coverage: list[Numbered]) -> tuple[Place, ...]:
+    """Each country or region that rows name, with the rows of its parts (England's
+    with the United Kingdom's), and every name a visitor may look for it by."""
+    parent = {j.name: j.part_of for j in jurisdictions}
+
+    def whole(name: str) -> str:
+        for _ in parent:  # at most one step per place, so a loop in part_of ends
+            up = parent.get(name)
+            if up is None:
+                break
+            name = up
+        return name
+
+    members: dict[str, list[Jurisdiction]] = {}
+    for j in jurisdictions:
+        members.setdefault(whole(j.name), []).append(j)
+    out = []
+    for name in sorted(members):
+        here = {m.name for m in members[name]}
+        own_legal = [p for p in legal if p[1].record.jurisdiction in here]
+        own_coverage = [p for p in coverage if p[1].record.jurisdiction in here]
+        if not own_legal and not own_coverage:
+            continue
+        names = dict.fromkeys(n for m in members[name] for n in (m.name, *m.also_called))
+        out.append(Place(
+            anchor="place-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+            name=name, names="|".join(names),
+            also_called=tuple(n for m in members[name] for n in m.also_called),
+            parts=tuple(sorted(here - {name})),
+            legal=_table(cells, LEGAL, own_legal, f"Legal status: {name}"),
+            coverage=_table(cells, COVERAGE, own_coverage, f"Coverage: {name}")))
+    return tuple(out)
 
 
 def _verdicts(rows: Rows) -> list[Verdict]:
@@ -204,7 +262,8 @@ def _table(cells: Cells, table: Table[Any], numbered: list[Numbered],
         return TableRow(
             anchor=anchor,
             cells=tuple(cells.column(table, col, row.record, anchor) for col in table.columns),
-            label=link(p).label, reviewed=row.record.reviewed, source=f"{row.path}:{row.line}")
+            label=link(p).label, reviewed=getattr(row.record, "reviewed", None),
+            source=f"{row.path}:{row.line}")
 
     def cites(p: Numbered) -> Any:
         record = p[1].record

@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import csv
 import json
-import types
-import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .contract import json_schemas, schema_name
-from .models import Record, dump, field_order, fields, is_record_type, json_schema
-from .tables import BY_NAME, Table
+from .contract import columns, json_schemas, schema_name, stem, table_schema
+from .models import Record, dump
+from .tables import Table
 from .validate import Rows
 from .write import Content
 
 FOLDER = "data"
-
-
-def stem(data_file: str) -> str:
-    return data_file.rsplit(".", 1)[0]
 
 
 def downloads(data_file: str) -> dict[str, str]:
@@ -46,9 +40,8 @@ def export(rows: Rows, data_dir: Path) -> Iterator[tuple[str, Content]]:
         paths = downloads(name)
         yield paths["source"], (data_dir / name).read_bytes()  # as the maintainers wrote it
         yield paths["json"], _json(records)
-        columns = _columns(model)
-        yield paths["csv"], _csv(records, columns)
-        resources.append(_resource(table, columns, paths, len(records)))
+        yield paths["csv"], _csv(records, [name for name, _ in columns(model)])
+        resources.append(_resource(table, paths, len(records)))
     package = {
         "profile": "tabular-data-package",
         "name": "ketamine-therapies-compared",
@@ -72,41 +65,6 @@ def _json(records: list[Record]) -> Iterator[bytes]:
     yield b"\n]\n"
 
 
-def _columns(model: type[Record], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
-    """(column name, JSON Schema of the column) with nested records flattened."""
-    schema = json_schema(model)
-    defs = schema.get("$defs", {})
-    columns = []
-    for field in field_order(model):
-        prop = schema["properties"][field]
-        target = _nested(model, field)
-        if target is not None:
-            columns += _columns(target, f"{prefix}{field}.")
-        else:
-            columns.append((prefix + field, _resolve(prop, defs)))
-    return columns
-
-
-def _nested(model: type[Record], field: str) -> type[Record] | None:
-    """The record type a field holds, optional or not: its fields become dotted columns."""
-    annotation = fields(model)[field].annotation
-    options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
-    for candidate in (annotation, *options):
-        if is_record_type(candidate):
-            return candidate
-    return None
-
-
-def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    if "anyOf" in prop:
-        options = [p for p in prop["anyOf"] if p.get("type") != "null"]
-        numeric = [p for p in options if p.get("type") in {"number", "integer"}]
-        return {**prop, **_resolve(numeric[0] if numeric else options[0], defs)}
-    if "$ref" in prop:
-        return {**prop, **defs[prop["$ref"].rsplit("/", 1)[-1]]}
-    return prop
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -121,14 +79,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(records: list[Record], columns: list[tuple[str, dict[str, Any]]]) -> Iterator[bytes]:
+def _csv(records: list[Record], names: list[str]) -> Iterator[bytes]:
     line = _Line()
     writer = csv.writer(line, lineterminator="\n")
-    writer.writerow([name for name, _ in columns])
+    writer.writerow(names)
     yield line.take()
     for record in records:  # row by row, as _json
         flat = dump(record)
-        writer.writerow([_cell(_dig(flat, name)) for name, _ in columns])
+        writer.writerow([_cell(_dig(flat, name)) for name in names])
         yield line.take()
 
 
@@ -152,36 +110,8 @@ def _dig(values: dict[str, Any], dotted: str) -> Any:
     return values
 
 
-def _field(name: str, prop: dict[str, Any]) -> dict[str, Any]:
-    kind = prop.get("type")
-    if "enum" in prop:
-        return {"name": name, "type": "string", "constraints": {"enum": prop["enum"]},
-                "description": prop.get("description", "")}
-    if prop.get("format") == "date":
-        frictionless = "date"
-    elif kind in {"number", "integer", "boolean"}:
-        frictionless = str(kind)
-    else:
-        frictionless = "string"  # lists are ';'-separated ids, nested lists JSON text
-    field: dict[str, Any] = {"name": name, "type": frictionless}
-    if prop.get("description"):
-        field["description"] = prop["description"]
-    if kind == "array":
-        field["description"] = (field.get("description", "") + " Several values are "
-                                "separated by ';'.").strip()
-    return field
-
-
-def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
-              paths: dict[str, str], count: int) -> dict[str, Any]:
+def _resource(table: Table[Any], paths: dict[str, str], count: int) -> dict[str, Any]:
     name, model = table.file, table.model
-    required = set(json_schema(model).get("required", []))
-    fields = []
-    for column, prop in columns:
-        field = _field(column, prop)
-        if column in required:
-            field["constraints"] = {**field.get("constraints", {}), "required": True}
-        fields.append(field)
     return {
         "name": stem(name),
         "path": paths["csv"].removeprefix(f"{FOLDER}/"),
@@ -190,8 +120,7 @@ def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "description": (model.__doc__ or "").strip(),
-        "schema": _schema(table, fields,
-                          {column for column, prop in columns if prop.get("type") == "array"}),
+        "schema": table_schema(table),
         "sources": [{"title": f"data/{name} in the project repository"}],
         "x-json-path": paths["json"].removeprefix(f"{FOLDER}/"),
         "x-json-schema": f"schemas/{schema_name(name)}",
@@ -200,19 +129,3 @@ def _resource(table: Table[Any], columns: list[tuple[str, dict[str, Any]]],
     }
 
 
-def _schema(table: Table[Any], fields: list[dict[str, Any]], lists: set[str]
-            ) -> dict[str, Any]:
-    """A Table Schema: the fields, the key and the references to other tables."""
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(table.key)}
-    names = {f["name"] for f in fields}
-    foreign = []
-    for field, target in table.references.items():
-        # Only a column that holds one id can be a foreign key in a Table Schema.
-        if field in names and field not in lists:
-            other = BY_NAME[target]
-            assert len(other.key) == 1, f"{other.name} is referenced by one field"
-            foreign.append({"fields": field,
-                            "reference": {"resource": stem(other.file), "fields": other.key[0]}})
-    if foreign:
-        schema["foreignKeys"] = foreign
-    return schema

@@ -17,10 +17,18 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    TypeAdapter,
+)
 from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
-from pydantic_core import SchemaValidator
+from pydantic_core import CoreSchema, SchemaValidator
 
 from .problems import CodedError
 
@@ -89,14 +97,84 @@ def _not_in_future(value: dt.date) -> dt.date:
     return value
 
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(_visible_text)]
-Line = Annotated[Text, AfterValidator(_single_line)]
+class Published:
+    """What a validator above checks in code, stated in the published JSON Schema too.
+
+    Editors and third parties validate with the schemas, so they must refuse what the
+    build refuses: an ftp:// address, a date of the wrong shape, a control character.
+    `defaults` give way to what a field states itself (a tighter length limit).
+    """
+
+    def __init__(self, defaults: dict[str, Any] | None = None, **schema: Any) -> None:
+        self.defaults = defaults or {}
+        self.schema = schema
+
+    def __get_pydantic_json_schema__(self, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {**self.defaults, **handler(core), **self.schema}
+
+
+def _at_most(limit: int, hint: str) -> AfterValidator:
+    """A kind of text's own length limit, as a check: a field may still set a tighter one
+    with Field(max_length=...), which a limit in the type itself would override."""
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise CodedError("too-long", length=len(value), limit=limit, hint=hint)
+        return value
+    return AfterValidator(check)
+
+
+# The same rules as _visible_text and _single_line, as ECMA-262 patterns: no control
+# character (a tab allowed; a line break only in multi-line text), no private-use one.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ue000-\uf8ff]+$"
+LINE_PATTERN = r"^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\ue000-\uf8ff]+$"
+URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+PARTIAL_DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?: \S.{0,59})?$"
+
+# Limits that fit what a text is: a line (a name, a title, a measure), a paragraph.
+LINE_MAX = 300
+TEXT_MAX = 2000
+Text = Annotated[str, Field(min_length=1), AfterValidator(_visible_text),
+                 _at_most(TEXT_MAX, "a paragraph at most; cite the source for the rest"),
+                 Published({"maxLength": TEXT_MAX}, pattern=TEXT_PATTERN)]
+Line = Annotated[Text, AfterValidator(_single_line),
+                 _at_most(LINE_MAX, "one line: a name, a title or a short phrase"),
+                 Published({"maxLength": LINE_MAX}, pattern=LINE_PATTERN)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
-Url = Annotated[str, AfterValidator(_http_url)]
+Url = Annotated[str, AfterValidator(_http_url), Published(pattern=URL_PATTERN, format="uri")]
 Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
+PartialDate = Annotated[str, AfterValidator(_partial_date),
+                        Published(pattern=PARTIAL_DATE_PATTERN)]
 Reviewed = Annotated[dt.date, AfterValidator(_not_in_future)]
-Usd = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+_FLAGS = {"true": True, "True": True, "TRUE": True,
+          "false": False, "False": False, "FALSE": False}
+
+
+def _flag(value: object) -> object:
+    # Only what a spreadsheet writes for a checkbox; pydantic alone would also take
+    # "yes", "on" or "1", which the published Table Schemas do not.
+    if isinstance(value, str):
+        if value not in _FLAGS:
+            raise CodedError("not-a-flag", got=_shown(value))
+        return _FLAGS[value]
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+def _number(value: Decimal) -> int | float:
+    # JSON readers (pandas, R) expect a number, not the string pydantic writes by default.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Usd = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2),
+                PlainSerializer(_number, return_type=int | float, when_used="json"),
+                Published(anyOf=[{"type": "number", "minimum": 0},
+                                 {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"}])]
 
 # What a cell shows is short; the detail behind it is a sentence or two.
 VALUE_MAX = 160
@@ -124,7 +202,7 @@ def locator(ref: str) -> str | None:
     return parts[1] if len(parts) > 1 else None
 
 
-SourceRef = Annotated[str, AfterValidator(_source_ref)]
+SourceRef = Annotated[str, AfterValidator(_source_ref), Published(pattern=SOURCE_REF_PATTERN)]
 SourceRefs = Annotated[list[SourceRef], Field(min_length=1)]
 
 
@@ -223,13 +301,6 @@ def supported_grades(kinds: Iterable[SourceKind]) -> list[Grade]:
     """The grades that sources of these kinds can carry, strongest first."""
     found = set(kinds)
     return [g for g in Grade if GRADE_SUPPORT[g] & found]
-
-
-class ArticleGroup(StrEnum):
-    """The article's two families of treatment; shown only where the article is quoted."""
-
-    FULL_INFUSION = "full-infusion"
-    MICRODOSING = "microdosing"
 
 
 class Unit(StrEnum):
@@ -348,7 +419,7 @@ class CountFact(Graded):
     """A count a figure is computed from, e.g. sessions in a course."""
 
     count: int = Field(ge=1, le=1000, description="How many, e.g. 6.")
-    or_more: bool = Field(False, description="true when the source says 'N or more'.")
+    or_more: Flag = Field(False, description="true when the source says 'N or more'.")
     what: Line = Field(description="What is counted, plural, e.g. 'infusions'.")
     detail: Detail | None = Field(None, description="A sentence or two shown on demand.")
     reviewed: Reviewed | None = Field(None, description="When a person checked this fact "
@@ -419,9 +490,10 @@ def is_record_type(annotation: Any) -> TypeGuard[type[Record]]:
 
 
 def field_order(model: type[Record]) -> list[str]:
-    """A model's fields in reading order: what the record states first, its grade last."""
+    """A model's fields in reading order, as the data files have them: what identifies the
+    record first, then what it states, its grade and sources last."""
     names = list(fields(model))
-    last = [n for n in ("grade", "sources", "detail", "reviewed") if n in names]
+    last = [n for n in ("value", "grade", "sources", "detail", "reviewed") if n in names]
     return [n for n in names if n not in last] + last
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
+from .charts import chart_files
 from .export import export
 from .load import RawFile, load_dir
 from .problems import DataError, Problem
@@ -54,7 +55,8 @@ def check(data_dir: Path, today: dt.date | None = None,
 
 
 def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, Content]]:
-    """Every generated file under docs/, one at a time: the pages, then the downloads.
+    """Every generated file under docs/, one at a time: the pages, then the downloads
+    (each chart as SVG and CSV, then the data files).
 
     The data is checked before this returns, so invalid data raises DataError here
     and nothing is produced.
@@ -62,9 +64,10 @@ def files(data_dir: Path, repo_url: str | None = None) -> Iterator[tuple[str, Co
     checked = check(data_dir)
     if checked.errors:
         raise DataError(checked.errors)
-    pages = render_pages(assemble(checked.rows), repo_url)
+    data = assemble(checked.rows)
+    pages = render_pages(data, repo_url)
     encoded = ((path, text.encode("utf-8")) for path, text in pages)
-    return itertools.chain(encoded, export(checked.rows, data_dir))
+    return itertools.chain(encoded, chart_files(data.charts), export(checked.rows, data_dir))
 
 
 def generate(data_dir: Path, repo_url: str | None = None) -> dict[str, bytes]:

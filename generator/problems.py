@@ -36,6 +36,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "key-not-plain": ("keys must be plain words", "write 'key: value'"),
     "key-twice": ("key appears twice in this record (first on line {first})",
                   "delete one of them"),
+    # files as spreadsheets and editors save them
+    "utf16": ('file is saved as UTF-16 ("Unicode"), not UTF-8', "{how}"),
+    "windows-1252": ("not UTF-8: byte 0x{byte:02x} at column {column} is {char!r} in "
+                     'Windows-1252 ("ANSI"), the encoding it was saved in', "{how}"),
+    "csv-separator": ("columns are separated by {separator}, not commas",
+                      "re-save as CSV with commas: in LibreOffice, Save As, Text CSV, Edit filter "
+                      "settings, Field delimiter ','; in Google Sheets, File > Download > CSV; "
+                      "Excel takes it from Windows' region settings (List separator)"),
+    "column-case": ("column {written!r} differs from {name!r} only in case or spacing",
+                    "did you mean {name!r}? rename it in the header row"),
+    "header-repeated": ("the header row appears again here", "delete this line"),
+    "csv-unclosed-quote": ("the quoted cell that starts on this line has no closing quote, so "
+                           "it runs to the end of the file",
+                           'add the closing " where the cell ends; a " inside a quoted cell is '
+                           'written twice, "5"" long"'),
+    "csv-stray-quote": ("the quoted cell that starts on this line is closed by a quote on line "
+                        "{end} that is followed by {after}, not by a comma",
+                        'a " inside a quoted cell is written twice, "5"" long"; or add the '
+                        "cell's missing closing quote"),
+    "yaml-tab": ("a tab character is used for indentation; YAML indents with spaces only",
+                 "replace the tab with spaces"),
     # one record
     "unknown-column": ("unknown column", "{suggestion}"),
     "missing-column": ("required column is missing", "add it to the header row"),
@@ -83,7 +104,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "invalid": ("{message}", "correct the value"),
     # across records and files
     "unknown-id": ("unknown id {got} (no such record in {file})", "{suggestion}"),
+    "id-typo": ("{got} is referenced nowhere; {count} line(s) use {used}, which is defined "
+                "nowhere", "did you mean {used}? correct the id here"),
+    "source-unused": ("source {got} is cited by no fact",
+                      "cite it where it backs a fact, or remove it"),
     "duplicate-key": ("{key} is already used on line {first}", "give each record its own value"),
+    "contradicts": ("a second status for {key}: line {first} says {other}",
+                    "keep the one the sources back; put earlier statuses in its detail"),
     "headline-twice": ("a second headline row for {modality} (the first is on line {first})",
                        "mark one row per modality as its headline"),
     "headline-missing": ("no row of {modality} is its headline",

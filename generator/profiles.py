@@ -30,6 +30,7 @@ from .validate import Row
 from .views import (
     Cell,
     Comparison,
+    Difference,
     FactView,
     LazyRows,
     ModalityView,
@@ -49,6 +50,12 @@ NO_PRICE = "No price listing found in the sources checked"
 # The questions of the home page's matrix, in order: anchors of `Profiles.aspects`. The
 # headline of every table that has one comes after the price.
 HOME_FACTS = ("legal", "route", "onset", "base")
+# The aspects a comparison opens with where the two differ, most telling first; anchors
+# of `Profiles.aspects`.
+DIFFERENCE_ORDER = ("price", "outcomes-headline", "base", "legal", "coverage-headline",
+                    "side-effects-headline", "warnings-headline", "route", "setting",
+                    "supervision", "course", "onset", "duration")
+MAX_DIFFERENCES = 6
 
 
 class Profiles:
@@ -145,7 +152,8 @@ class Profiles:
                                  label=f"{one.short} vs {two.short}: {label.lower()}",
                                  reviewed=max(one.reviewed, two.reviewed))
                         for (a, label, c1), (_, _, c2) in zip(first, second, strict=True))),
-                head_to_head=head_to_head(groups, one, two)))
+                head_to_head=head_to_head(groups, one, two),
+                differences=differences(first, second)))
         return tuple(out)
 
     def overview(self) -> Table:
@@ -169,6 +177,28 @@ class Profiles:
             columns=("Question", *(m.short for m in modalities)),
             sorts=("none",) + ("none",) * len(modalities),
             rows=tuple(rows))
+
+
+def differences(first: Sequence[tuple[str, str, Cell]], second: Sequence[tuple[str, str, Cell]]
+                ) -> tuple[Difference, ...]:
+    """Up to MAX_DIFFERENCES aspects on which two modalities' facts differ, in the order of
+    DIFFERENCE_ORDER: what a comparison page says first."""
+    theirs = {anchor: cell for anchor, _, cell in second}
+    ours = {anchor: (label, cell) for anchor, label, cell in first}
+    out = []
+    for anchor in DIFFERENCE_ORDER:
+        if anchor not in ours or anchor not in theirs:
+            continue
+        label, one = ours[anchor]
+        two = theirs[anchor]
+        if not (one.facts or two.facts) or _said(one) == _said(two):
+            continue  # nothing known on either side, or both say the same
+        out.append(Difference(anchor, label, one, two))
+    return tuple(out[:MAX_DIFFERENCES])
+
+
+def _said(cell: Cell) -> tuple[str, ...]:
+    return (cell.text, *(f.value for f in cell.facts))
 
 
 def glance(cells: Cells, aspect_rows: Sequence[Row[Aspect]]) -> Table:

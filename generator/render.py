@@ -8,6 +8,7 @@ through `escape_text`, so a template cannot forget to escape data.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import json
@@ -23,13 +24,28 @@ from markupsafe import Markup, escape
 from .assemble import profile_tables
 from .escape import Glossary, escape_text
 from .markup import Writer
-from .tables import ASPECTS, GLOSSARY, MODALITIES, SOURCES, TABLES, modality_page
+from .tables import (
+    ASPECTS,
+    COVERAGE,
+    GLOSSARY,
+    JURISDICTIONS,
+    LEGAL,
+    MODALITIES,
+    PLACES_PAGE,
+    SOURCES,
+    TABLES,
+    modality_page,
+)
 from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
 ABBREVIATIONS = "includes/abbreviations.md"
 BOOST_HOLDER = 2.0  # a page that holds facts: a table of its own or a modality's profile
 BOOST_REPEAT = 0.5  # a page that repeats facts held elsewhere
+# A modality's profile is what a search for its name or brand means ("Spravato", "troche").
+BOOST_PROFILE = 4.0
+# A term a heading of its own on the glossary would outrank the pages that use it.
+BOOST_DEFINITIONS = 0.05
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Page:
     # profiles are boosted, comparisons (two profiles side by side) lowered.
     search_boost: float | None = None
     wide: bool = False  # a page of wide tables: no table of contents beside it
+    reviewed: dt.date | None = None  # the newest review of the facts it shows
 
 
 def doc_file(path: str) -> str:
@@ -123,6 +140,8 @@ def _environment(data: Dataset, repo_url: str | None
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
     env.globals["modality_page"] = modality_page
+    env.globals["cell_html"] = jinja2.pass_context(
+        lambda ctx, c, tag: Markup("<{0}{1}>{2}</{0}>".format(tag, *writer(ctx).cell(c))))
     env.globals["fact_html"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).fact(f)))
     env.filters["url"] = jinja2.pass_context(lambda ctx, target: writer(ctx).url(target))
     env.filters["md"] = md
@@ -137,7 +156,8 @@ def pages(data: Dataset) -> list[Page]:
     """Every generated page, in navigation order."""
     def page(path: str, template: str, files: tuple[str, ...], boost: float | None = None,
              wide: bool = False, **context: Any) -> Page:
-        return Page(path, template, files, context, boost, wide)
+        days = [data.reviewed_files[f] for f in files if f in data.reviewed_files]
+        return Page(path, template, files, context, boost, wide, max(days, default=None))
 
     everything = tuple(t.file for t in TABLES)
     # The files a page shows facts from, for its banner: a profile shows every table that
@@ -158,16 +178,21 @@ def pages(data: Dataset) -> list[Page]:
             out.append(page(t.page, template, files, BOOST_HOLDER, wide=True, t=t,
                             tp=data.tables[t.name][0]))
     out += [
-        page("references.md", "references.md.j2", (SOURCES.file,), rp=data.references[0]),
-        page("glossary.md", "glossary.md.j2", (GLOSSARY.file,)),
+        page(PLACES_PAGE, "places.md.j2", (JURISDICTIONS.file, LEGAL.file, COVERAGE.file),
+             BOOST_HOLDER, wide=True),
+        page("references.md", "references.md.j2", (SOURCES.file,), BOOST_REPEAT,
+             rp=data.references[0]),
+        # The definitions show as tooltips wherever the terms are used: a search for a
+        # term should find where it matters first, then its definition.
+        page("glossary.md", "glossary.md.j2", (GLOSSARY.file,), BOOST_DEFINITIONS),
         page("methodology.md", "methodology.md.j2", everything),
         page("data.md", "data.md.j2", everything),
     ]
-    out += [page(m.page, "modality.md.j2", profile_files, BOOST_HOLDER, m=m)
+    out += [page(m.page, "modality.md.j2", profile_files, BOOST_PROFILE, m=m)
             for m in data.modalities]
     out += [page(c.page, "compare.md.j2", profile_files, BOOST_REPEAT, wide=True, c=c)
             for c in data.comparisons]
-    out += [page(rp.path, "references.md.j2", (SOURCES.file,), rp=rp)
+    out += [page(rp.path, "references.md.j2", (SOURCES.file,), BOOST_REPEAT, rp=rp)
             for rp in data.references[1:]]
     # Further pages of long tables: the first page of each is the main page above.
     for t in TABLES:

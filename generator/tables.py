@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass as record
@@ -23,12 +23,12 @@ from .models import (
     UNIT_LABELS,
     VALUE_MAX,
     ArticleCell,
-    ArticleGroup,
     Basis,
     CountFact,
     Detail,
     Doi,
     Fact,
+    Flag,
     Graded,
     Line,
     PartialDate,
@@ -108,8 +108,9 @@ class Modality(Record):
     id: Slug = Field(description="Short lowercase id, e.g. iv-infusion.")
     name: Line = Field(description="Display name.")
     short: Line = Field(max_length=24, description="Short name for narrow columns.")
-    article_group: ArticleGroup = Field(description="The article's grouping, shown only "
-                                                    "where the article is quoted.")
+    also_called: list[Annotated[Line, Field(max_length=60)]] = Field(
+        default_factory=list, description="Other names and brands visitors search for, "
+                                          "e.g. [Spravato]; shown on its profile.")
     summary: Fact = Field(description="What it is, in one sentence.")
     route: Fact = Field(description="How the drug enters the body.")
     setting: Fact = Field(description="Where it is given.")
@@ -150,7 +151,7 @@ class Cost(Graded):
     item: Line = Field(description="What is priced, e.g. 'Infusion, typical US clinic'.")
     low_usd: Usd | None = Field(None, description="Lowest price; empty = 'up to'.")
     high_usd: Usd | None = Field(None, description="Highest price; empty = open-ended.")
-    high_open: bool = Field(
+    high_open: Flag = Field(
         False, description="true when the source's top figure is a floor, as in '$800–$1,200+'."
     )
     unit: Unit = Field(description="What the price covers: session, course or month.")
@@ -186,11 +187,48 @@ class Cost(Graded):
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class Jurisdiction(Record):
+    """A country or region that legal and coverage rows name, with the other names
+    visitors look for it by."""
+
+    name: Line = Field(max_length=60, description="The name legal.csv and coverage.csv use, "
+                                                  "e.g. United Kingdom.")
+    also_called: list[Annotated[Line, Field(max_length=60)]] = Field(
+        default_factory=list, description="Other names and abbreviations visitors search "
+                                          "for, e.g. [UK, Britain].")
+    part_of: Line | None = Field(None, description="The jurisdiction this one is part of "
+                                                   "(England: United Kingdom); its rows are "
+                                                   "shown with that one's.")
+    refs: ClassVar[dict[str, str]] = {"part_of": "jurisdictions"}
+
+
+class LegalAspect(StrEnum):
+    """What a legal row is about; a jurisdiction has one controlled-drug status a
+    substance, but may have several approvals."""
+
+    CONTROL = "control"
+    APPROVAL = "approval"
+    FUNDING = "funding"
+    RULES = "rules"
+
+
+LEGAL_ASPECT_LABELS: dict[LegalAspect, str] = {
+    LegalAspect.CONTROL: "Controlled-drug status", LegalAspect.APPROVAL: "Approval",
+    LegalAspect.FUNDING: "Public funding", LegalAspect.RULES: "Rules of supply",
+}
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 class LegalStatus(Graded):
     """The legal or regulatory status of a substance in one jurisdiction."""
 
-    jurisdiction: Line = Field(description="Country or body, e.g. United Kingdom.")
+    jurisdiction: Line = Field(description="Country or body, as named in "
+                                           "jurisdictions.yaml, e.g. United Kingdom.")
+    refs: ClassVar[dict[str, str]] = {"jurisdiction": "jurisdictions"}
     substance: Substance = Field(description="ketamine or esketamine.")
+    aspect: LegalAspect = Field(description="control (the controlled-drug status: one a "
+                                            "jurisdiction and substance), approval, funding "
+                                            "or rules (other conditions of supply).")
     status: Text = Field(max_length=300, description="The status in that jurisdiction's "
                                                      "own terms.")
     since: PartialDate | None = Field(None, description="When it took effect: YYYY, YYYY-MM "
@@ -201,6 +239,11 @@ class LegalStatus(Graded):
     @property
     def value(self) -> str:
         return self.status
+
+    @property
+    def exclusive(self) -> bool:
+        """A second controlled-drug status for the same substance would contradict it."""
+        return self.aspect is LegalAspect.CONTROL
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -375,7 +418,7 @@ class Outcome(RowFact):
     certainty: Certainty | None = Field(None, description="GRADE certainty, where a "
                                                           "systematic review gives one.")
     funding: Line | None = Field(None, description="Who funded it, where the source says.")
-    headline: bool = Field(False, description="true for the one result the home page and "
+    headline: Flag = Field(False, description="true for the one result the home page and "
                                               "comparisons show for the modality.")
     refs: ClassVar[dict[str, str]] = {"modality": "modalities", "versus": "modalities"}
 
@@ -399,7 +442,7 @@ class SideEffect(RowFact):
     effect: Line = Field(description="The side effect, e.g. Dissociation.")
     measured: Line = Field(description="What the figure measures and in whom, e.g. "
                                        "'adverse-event reports, label table, N=346'.")
-    headline: bool = Field(False, description="true for the one side effect comparisons "
+    headline: Flag = Field(False, description="true for the one side effect comparisons "
                                               "show for the modality.")
     refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
@@ -411,7 +454,7 @@ class CourseStep(RowFact):
     id: Slug = Field(description="Short lowercase id, e.g. esketamine-schedule.")
     modality: Slug = Field(description="An id from modalities.yaml.")
     aspect: CourseAspect = Field(description="Which part of a course it describes.")
-    headline: bool = Field(False, description="true for the one line the home page shows.")
+    headline: Flag = Field(False, description="true for the one line the home page shows.")
     refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
@@ -422,7 +465,7 @@ class Caution(RowFact):
     id: Slug = Field(description="Short lowercase id, e.g. esketamine-contraindications.")
     modality: Slug = Field(description="An id from modalities.yaml.")
     kind: WarningKind = Field(description="What kind of warning it is.")
-    headline: bool = Field(False, description="true for the key warning the home page shows.")
+    headline: Flag = Field(False, description="true for the key warning the home page shows.")
     refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
 
 
@@ -431,17 +474,19 @@ class Coverage(RowFact):
     """Whether and how a treatment is paid for in one jurisdiction."""
 
     id: Slug = Field(description="Short lowercase id, e.g. us-spravato-insurance.")
-    jurisdiction: Line = Field(description="Country or region, e.g. Australia.")
+    jurisdiction: Line = Field(description="Country or region, as named in "
+                                           "jurisdictions.yaml, e.g. Australia.")
     modality: Slug = Field(description="An id from modalities.yaml.")
     since: PartialDate | None = Field(None, description="When it took effect, if known.")
-    headline: bool = Field(False, description="true for the line the home page shows.")
-    refs: ClassVar[dict[str, str]] = {"modality": "modalities"}
+    headline: Flag = Field(False, description="true for the line the home page shows.")
+    refs: ClassVar[dict[str, str]] = {"modality": "modalities", "jurisdiction": "jurisdictions"}
 
 
 # Enums that pages show in words, not as their values.
 ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
     Basis: BASIS_LABELS, Direction: DIRECTION_LABELS, Comparator: COMPARATOR_LABELS,
     Certainty: CERTAINTY_LABELS, CourseAspect: COURSE_LABELS, WarningKind: CAUTION_LABELS,
+    LegalAspect: LEGAL_ASPECT_LABELS,
 }
 
 
@@ -495,6 +540,11 @@ class Table(Generic[R]):
     # A table whose records each explain a group of another table's records, named by
     # the same fields (an outcome note and its results): a record with no group is an error.
     explains: str | None = None
+    # Fields of which only one record may have each value among the records whose
+    # `exclusive` property is true (one controlled-drug status a jurisdiction and
+    # substance): a second is a contradiction, named with both lines.
+    exclusive: tuple[str, ...] = ()
+    see_also: tuple[tuple[str, str], ...] = ()  # (title, page) of pages to point to
 
     @property
     def references(self) -> dict[str, str]:
@@ -510,6 +560,10 @@ SOURCES = Table(
 GLOSSARY = Table(
     name="glossary", file="glossary.yaml", model=Term, key=("term",),
     title="Glossary", caption="Terms shown as tooltips")
+JURISDICTIONS = Table(
+    name="jurisdictions", file="jurisdictions.yaml", model=Jurisdiction, key=("name",),
+    title="Where I live", caption="Countries and regions, with the other names they go by")
+PLACES_PAGE = "where-i-live.md"  # legal status and coverage, one place at a time
 MODALITIES = Table(
     name="modalities", file="modalities.yaml", model=Modality, key=("id",),
     title="Modalities", caption="The ways of taking ketamine compared")
@@ -542,12 +596,15 @@ LEGAL = Table(
     title="Legal status", page="legal.md",
     caption="Legal and regulatory status of ketamine and esketamine by jurisdiction",
     columns=(Column("Jurisdiction", "jurisdiction"), Column("Substance", "substance"),
-             Column("Status", "value"), Column("Since", "since", "date", searchable=False)),
-    order=lambda s: (s.jurisdiction, s.substance.value, s.since or ""),
+             Column("What", "aspect"), Column("Status", "value"),
+             Column("Since", "since", "date", searchable=False)),
+    order=lambda s: (s.jurisdiction, s.substance.value, list(LegalAspect).index(s.aspect),
+                     s.since or ""),
     row_label=lambda s: f"Legal status: {s.jurisdiction}, {s.substance.value}",
-    filterable=True,
+    exclusive=("jurisdiction", "substance"),
     intro="How ketamine is controlled, and when esketamine (Spravato) was approved, in each "
-          "jurisdiction the sources cover. Laws change: check the date and the source.")
+          "jurisdiction the sources cover. Laws change: check the date and the source.",
+    see_also=(("Where I live: one country at a time", PLACES_PAGE),))
 MECHANISMS = Table(
     name="mechanisms", file="mechanisms.yaml", model=Mechanism, key=("id",),
     title="Mechanisms", page="mechanisms.md",
@@ -645,12 +702,13 @@ COVERAGE = Table(
     row_label=lambda c: f"Coverage: {c.jurisdiction}",
     question="Coverage",
     headline=lambda c: c.jurisdiction,
-    filterable=True,
     intro="Insurance, public funding and court orders, by jurisdiction. Coverage changes: "
-          "check the date and the source.")
+          "check the date and the source.",
+    see_also=(("Where I live: one country at a time", PLACES_PAGE),))
 
 # In dependency order: a table comes after the tables its records point at.
-TABLES: tuple[Table[Any], ...] = (SOURCES, GLOSSARY, MODALITIES, ASPECTS, COSTS, EVIDENCE,
+TABLES: tuple[Table[Any], ...] = (SOURCES, GLOSSARY, JURISDICTIONS, MODALITIES, ASPECTS,
+                                  COSTS, EVIDENCE,
                                   OUTCOMES, OUTCOME_NOTES, SIDE_EFFECTS, COURSE, WARNINGS,
                                   COVERAGE, LEGAL, MECHANISMS, CLAIMS)
 BY_NAME = {t.name: t for t in TABLES}

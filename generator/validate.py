@@ -74,7 +74,8 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
     Files come in the order of TABLES, where a table's references point only at tables
     before it, and one at a time: each raw file can go once it is validated.
     """
-    targets: dict[str, set[str]] = {}
+    targets: dict[str, dict[str, RawRecord]] = {}
+    refs = _References()
     kinds: dict[str, SourceKind] = {}
     rows: dict[str, tuple[Row[Any], ...]] = {}
     problems: list[Problem] = []
@@ -104,17 +105,18 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
             except ValidationError as err:
                 problems += _one_per_mistake([_problem(rec, model, e) for e in err.errors()])
                 continue
-            problems += _check_references(rec, record, targets)
+            refs.check(rec, record, targets)
             problems += _check_grades(rec, record, kinds)
             if table is SOURCES:
                 kinds[record.id] = record.kind
             valid.append(Row(record, rec.path, rec.line))
         rows[table.name] = tuple(valid)
         problems += _check_keys(table, rows[table.name])
+        problems += _check_exclusive(table, rows[table.name])
         problems += _check_headlines(table, rows[table.name])
         if table.explains:
             problems += _check_explained(table, rows[table.name], rows.get(table.explains, ()))
-    return Rows(rows), problems
+    return Rows(rows), problems + refs.problems(targets)
 
 
 # --- one record -------------------------------------------------------------------
@@ -336,6 +338,31 @@ def _check_keys(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     return problems
 
 
+def _check_exclusive(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
+    """One exclusive record per value of the declared fields: a second contradicts it."""
+    if not table.exclusive:
+        return []
+    problems = []
+    first: dict[tuple[str, ...], Row[Any]] = {}
+    for row in rows:
+        if not row.record.exclusive:
+            continue
+        value = tuple(str(getattr(row.record, k)) for k in table.exclusive)
+        if value in first and _key(table, first[value]) != _key(table, row):  # else a
+            # duplicate key, its own problem: one mistake, one message
+            other = first[value].record
+            problems.append(Problem.of(
+                "contradicts", row.path, row.line, "value", key=" + ".join(map(repr, value)),
+                first=first[value].line, other=repr(other.value)))
+        else:
+            first.setdefault(value, row)
+    return problems
+
+
+def _key(table: Table[Any], row: Row[Any]) -> tuple[str, ...]:
+    return tuple(str(getattr(row.record, k)) for k in table.key)
+
+
 def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     """A modality with rows in a headline table has exactly one headline row: the one the
     home page and comparisons show."""
@@ -372,27 +399,57 @@ def _check_explained(table: Table[Any], rows: tuple[Row[Any], ...],
             if (key := tuple(str(getattr(row.record, k)) for k in table.key)) not in groups]
 
 
-def _ids(raw: RawFile, key: str) -> set[str]:
-    """The ids a referenced file defines."""
+def _ids(raw: RawFile, key: str) -> dict[str, RawRecord]:
+    """The ids a referenced file defines, and the record that defines each."""
     # Keys as written, so a record rejected for another reason does not also make
     # every reference to it an error: one mistake, one message.
-    return {str(rec.values[key]).strip() for rec in raw.records
+    return {str(rec.values[key]).strip(): rec for rec in raw.records
             if isinstance(rec.values.get(key), str)}
 
 
-def _check_references(rec: RawRecord, record: Record,
-                      targets: dict[str, set[str]]) -> list[Problem]:
-    problems = []
-    for loc, target, value in references(record):
-        if target not in targets or value in targets[target]:
-            continue  # a missing target file was reported when loading it
-        file = BY_NAME[target].file
-        problems.append(Problem.of(
-            "unknown-id", rec.path, rec.line_of(loc), ".".join(map(str, loc)),
-            got=repr(value), file=file,
-            suggestion=_did_you_mean(value, sorted(targets[target]), f"add it to {file} first"),
-        ))
-    return problems
+class _References:
+    """Every id used to point at another file's record, judged once all files are read:
+    a misspelt defining id then reads as one mistake, not one per line that uses it."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, set[str]] = {}
+        # (target table, unknown id) -> each place that uses it
+        self.unknown: dict[tuple[str, str], list[tuple[RawRecord, Loc]]] = {}
+
+    def check(self, rec: RawRecord, record: Record,
+              targets: dict[str, dict[str, RawRecord]]) -> None:
+        for loc, target, value in references(record):
+            self.used.setdefault(target, set()).add(value)
+            # a missing target file was reported when loading it
+            if target in targets and value not in targets[target]:
+                self.unknown.setdefault((target, value), []).append((rec, loc))
+
+    def problems(self, targets: dict[str, dict[str, RawRecord]]) -> list[Problem]:
+        problems = []
+        for (target, value), places in self.unknown.items():
+            defined = targets[target]
+            unused = sorted(set(defined) - self.used.get(target, set()))
+            typo = difflib.get_close_matches(value, unused, n=1, cutoff=0.8)
+            if typo:  # the defining id is the likely typo: one message, where it is
+                rec, key = defined[typo[0]], BY_NAME[target].key[0]
+                problems.append(Problem.of(
+                    "id-typo", rec.path, rec.line_of((key,)), key, got=repr(typo[0]),
+                    count=len(places), used=repr(value)))
+                continue
+            file = BY_NAME[target].file
+            problems += [Problem.of("unknown-id", r.path, r.line_of(loc), ".".join(map(str, loc)),
+                                    got=repr(value), file=file,
+                                    suggestion=_did_you_mean(value, sorted(defined),
+                                                             f"add it to {file} first"))
+                         for r, loc in places]
+        cited = self.used.get(SOURCES.name, set())
+        misspelt = {value for target, value in self.unknown if target == SOURCES.name}
+        for sid, rec in targets.get(SOURCES.name, {}).items():
+            if sid not in cited and not difflib.get_close_matches(sid, misspelt, n=1,
+                                                                  cutoff=0.8):
+                problems.append(Problem.of("source-unused", rec.path, rec.line_of(("id",)), "id",
+                                           warning=True, got=repr(sid)))
+        return problems
 
 
 def parts(record: Record, loc: Loc = ()) -> Iterator[tuple[Loc, Record]]:

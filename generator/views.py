@@ -248,6 +248,29 @@ class OutcomeGroup:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A country or region with its legal and coverage rows, its parts' included."""
+
+    anchor: str
+    name: str
+    names: str  # every name it is found by, '|'-separated, for the page's filter
+    also_called: tuple[str, ...]
+    parts: tuple[str, ...]  # the places within it whose rows it shows
+    legal: Table
+    coverage: Table
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One aspect on which two modalities differ, with what is known of each."""
+
+    anchor: str
+    aspect: str
+    first: Cell
+    second: Cell
+
+
+@dataclass(frozen=True)
 class Comparison:
     page: str
     title: str
@@ -255,38 +278,71 @@ class Comparison:
     second: Modality
     table: Table
     head_to_head: tuple[OutcomeGroup, ...] = ()  # results of one form against another
+    differences: tuple[Difference, ...] = ()  # where the two differ most: the page opens so
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One price range in a chart, positioned in the chart's own units."""
+    """One price range in a chart: its figures, and where it sits in percent of the scale."""
 
-    label: str
-    x: float
-    width: float
-    y: float
+    modality: str  # the modality's short name, shown once above its group of bars
+    label: str  # what is priced, without the modality's name
+    value: str  # the price as people write it: "$400-$800", "$1,200+", "up to $500"
+    start: float  # percent of the scale, 0 to 100
+    end: float  # where the known figure ends; an open end runs on past it as a marker
+    point: bool  # too narrow to see as a bar: drawn as a mark
     open_ended: bool
     weak: bool  # drawn faded: graded below what a computed figure may use
+    # For the chart's CSV download:
+    item: str = ""  # the listing's item as the data writes it; empty when computed
+    low: Decimal | None = None
+    high: Decimal | None = None
+    grade: str = ""
+    basis: str = ""
+    sources: tuple[str, ...] = ()
+    computed: bool = False
+
+    @property
+    def width(self) -> float:
+        return round(self.end - self.start, 2)
+
+    @property
+    def mark_x(self) -> float:
+        """Where a point's 4 px mark starts, from its figure: centred on it, except at
+        the very start of the scale, where centring would draw it off the chart."""
+        return 0.0 if self.start < 1 else -2.0
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    """The bars of one modality, under its name."""
+
+    modality: str
+    bars: tuple[Bar, ...]
 
 
 @dataclass(frozen=True)
 class Tick:
-    x: float
+    x: float  # percent of the scale
     label: str
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of price ranges, drawn at build time as inline SVG."""
+    """A bar chart of price ranges: HTML labels over SVG bars, with SVG and CSV downloads."""
 
     id: str
     title: str
+    units: str  # what the axis counts: "US$ per session"
     description: str
-    width: int
-    height: int
-    axis_y: float
-    bars: tuple[Bar, ...]
+    key: str  # what the chart's marks mean (open ends, faded bars), for the standalone SVG
+    groups: tuple[BarGroup, ...]
     ticks: tuple[Tick, ...]
+    downloads: dict[str, str]  # "svg", "csv": paths under docs/
+
+    @property
+    def bars(self) -> tuple[Bar, ...]:
+        return tuple(bar for group in self.groups for bar in group.bars)
 
 
 @dataclass(frozen=True)
@@ -328,6 +384,7 @@ class Dataset:
     table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables
     derived_costs: Table
     outcome_groups: tuple[OutcomeGroup, ...]
+    places: tuple[Place, ...]
     charts: tuple[Chart, ...]
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]
@@ -339,6 +396,8 @@ class Dataset:
     counts: dict[str, int]  # records per table
     fact_count: int
     last_reviewed: dt.date | None
+    reviewed_files: dict[str, dt.date]  # the newest review date of each data file's facts
+    without_rows: dict[str, tuple[str, ...]]  # per table: the modalities it has no row for
     oldest_reviewed: dt.date | None
 
 

@@ -74,8 +74,9 @@ def test_course_cost_is_sessions_times_the_session_range_and_says_so() -> None:
     assert course.inputs[0] == ("IV ketamine infusion: sessions in a course",
                                 "modalities/iv-infusion.md#profile")
     course_chart = next(c for c in data.charts if c.id == "chart-course")
-    assert any(bar.label.startswith("IV infusion: course of 6 or more infusions (computed), "
-                                    "$1,800") for bar in course_chart.bars)
+    assert any((bar.modality, bar.label, bar.value, bar.computed)
+               == ("IV infusion", "Course of 6 or more infusions (computed)",
+                   "$1,800–$9,000+", True) for bar in course_chart.bars)
 
 
 def _edited(tmp_path: Path, file: str, *edits: tuple[str, str]):  # type: ignore[no-untyped-def]
@@ -153,21 +154,82 @@ def test_every_generated_page_starts_with_the_banner_naming_its_data_files() -> 
         assert "Edit those files, not this page" in text.splitlines()[2]
 
 
-def test_price_charts_place_bars_on_one_scale_and_run_open_ranges_to_the_edge() -> None:
-    from generator.charts import CHART_LEFT, CHART_RIGHT
-
+def test_price_charts_place_bars_on_one_scale_of_the_known_figures() -> None:
     charts = {c.id: c for c in _dataset().charts}
     session = charts["chart-session"]
     assert session.ticks[-1].label == "$2,000"  # $1,500 rounded up to a readable scale
-    typical, directory, claim = session.bars
+    assert session.units == "US$ per session"
+    (group,) = session.groups
+    assert group.modality == "IV infusion"
+    typical, directory, claim = group.bars
     assert directory.width > typical.width
-    assert typical.label == "IV infusion: Infusion, typical US clinic, $400–$800"
-    width = CHART_RIGHT - CHART_LEFT
-    assert typical.x == pytest.approx(CHART_LEFT + width * 400 / 2000, abs=0.1)
-    assert typical.width == pytest.approx(width * 400 / 2000, abs=0.1)
+    assert (typical.label, typical.value) == ("Infusion, typical US clinic", "$400–$800")
+    assert typical.start == pytest.approx(20.0) and typical.end == pytest.approx(40.0)
     assert not typical.open_ended and not typical.weak
-    assert claim.open_ended and claim.weak  # anecdotal: drawn faded, never in a range
-    assert claim.label.endswith("$200+ (weak evidence, not in any range)")
+    assert claim.weak and claim.value == "$200+"  # anecdotal: drawn faded, never in a range
+
+
+def test_an_open_ended_price_ends_at_its_known_figure_not_at_the_axis_end() -> None:
+    charts = {c.id: c for c in _dataset().charts}
+    claim = charts["chart-session"].bars[-1]
+    assert claim.open_ended and claim.value == "$200+"
+    assert claim.start == claim.end == pytest.approx(10.0)  # $200 of $2,000: a mark, an arrow
+    course = next(b for b in charts["chart-course"].bars if b.computed)
+    assert course.open_ended and course.end == pytest.approx(90.0)  # $9,000 of $10,000
+    assert "arrow" in charts["chart-course"].description
+
+
+def test_a_chart_label_never_repeats_the_modality_name() -> None:
+    from generator.charts import _without_name
+    from generator.tables import Modality
+
+    iv = next(m for m in _dataset().modalities).modality
+    assert isinstance(iv, Modality)
+    assert _without_name(f"{iv.name}, typical US price", iv) == "Typical US price"
+    assert _without_name(f"{iv.short}: New York", iv) == "New York"
+    assert _without_name("Spravato, drug only", iv) == "Spravato, drug only"
+    for chart in _dataset().charts:
+        for bar in chart.bars:
+            assert bar.modality.casefold() not in bar.label.casefold(), bar
+
+
+def test_every_chart_downloads_as_an_svg_document_and_a_csv_of_its_bars() -> None:
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    from generator.charts import chart_files
+
+    charts = _dataset().charts
+    files = dict(chart_files(charts))
+    assert set(files) == {p for c in charts for p in c.downloads.values()}
+    for chart in charts:
+        svg = ET.fromstring(files[chart.downloads["svg"]])
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+        assert chart.title in texts and chart.units in texts
+        for bar in chart.bars:
+            assert any(bar.value in (t or "") for t in texts), bar.value
+        rows = list(csv.DictReader(io.StringIO(files[chart.downloads["csv"]].decode())))
+        assert len(rows) == len(chart.bars)
+        assert [r["shown"] for r in rows] == [b.value for b in chart.bars]
+    session = list(csv.DictReader(io.StringIO(files["costs/charts/chart-session.csv"]
+                                              .decode())))
+    assert session[0] == {
+        "modality": "IV infusion", "label": "Infusion, typical US clinic",
+        "item": "Infusion, typical US clinic", "low_usd": "400", "high_usd": "800",
+        "open_ended": "false", "shown": "$400–$800", "weak": "false", "computed": "false",
+        "grade": "observational", "basis": "all-in", "sources": "clinic-listing",
+        "unit": "US$ per session"}
+    assert (session[2]["high_usd"], session[2]["open_ended"]) == ("", "true")
+
+
+def test_the_build_writes_the_chart_downloads_beside_the_costs_page() -> None:
+    generated = pipeline.generate(MINIMAL)
+    assert b'<svg xmlns="http://www.w3.org/2000/svg"' in generated["costs/charts/chart-session.svg"]
+    page = generated["costs/index.md"].decode()
+    assert '<a href="charts/chart-session.svg" download>Download SVG</a>' in page
+    assert '<a href="charts/chart-session.csv" download>Download data &#40;CSV&#41;</a>' in page
 
 
 def test_long_tables_continue_on_further_pages_and_back_links_follow_the_rows(

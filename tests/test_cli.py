@@ -84,3 +84,16 @@ def test_review_age_warnings_fail_only_with_strict(tmp_path: Path) -> None:
     assert ("data/claims.yaml:1: reviewed: warning: last reviewed 2024-01-02, "
             "over 365 days ago") in lenient.stderr
     assert strict.returncode == 1
+
+
+def test_a_source_no_fact_cites_is_a_warning_and_an_error_under_strict(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", GOLDEN / "minimal")
+    with (project / "data" / "sources.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("- id: nobody-cites-this\n  kind: news\n  title: A page no fact cites\n"
+                     "  publisher: Example News\n  url: https://example.org/uncited\n")
+    expected = ("data/sources.yaml:", " id: warning: source 'nobody-cites-this' is cited by "
+                "no fact (cite it where it backs a fact, or remove it) [source-unused]")
+    plain = run_generator("check", cwd=project)
+    assert plain.returncode == 0 and all(part in plain.stderr for part in expected)
+    strict = run_generator("check", "--strict", cwd=project)
+    assert strict.returncode == 1 and expected[1] in strict.stderr

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import jsonschema
+import pytest
 import yaml
 
+from generator import pipeline
 from generator.contract import DICTIONARY_END, DICTIONARY_START, data_dictionary, json_schemas
 from generator.tables import TABLES
 
-from .conftest import ROOT
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
 
 
 def test_committed_json_schemas_are_current() -> None:
@@ -37,7 +44,7 @@ def test_every_yaml_file_points_editors_at_its_schema_and_satisfies_it() -> None
         assert first == f"# yaml-language-server: $schema=schemas/{schema_file}"
         schema = json.loads((ROOT / "data" / "schemas" / schema_file).read_text("utf-8"))
         records = yaml.safe_load(path.read_text("utf-8"))
-        jsonschema.validate(_dates_as_text(records), schema)
+        _validator(schema).validate(_dates_as_text(records))
 
 
 def _dates_as_text(value: object) -> object:
@@ -47,3 +54,54 @@ def _dates_as_text(value: object) -> object:
     if isinstance(value, dict):
         return {k: _dates_as_text(v) for k, v in value.items()}
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+Records = list[dict[str, Any]]
+
+
+def _change(field: str, value: Any, index: int = 1) -> Callable[[Records], None]:
+    def doctor(records: Records) -> None:
+        records[index][field] = value
+    return doctor
+
+
+def _drop(field: str) -> Callable[[Records], None]:
+    def doctor(records: Records) -> None:
+        del records[1][field]
+    return doctor
+
+
+# One doctored copy per kind of rule; the JSON Schema and the build must both refuse each.
+YAML_RULES = [
+    ("sources.yaml", _change("url", "ftp://example.org/paper")),  # URL scheme
+    ("sources.yaml", _change("url", "https://example.org/a paper")),  # URL with a space
+    ("sources.yaml", _change("id", "Zarate_2006")),  # id pattern
+    ("sources.yaml", _change("kind", "blog")),  # enum
+    ("sources.yaml", _change("label", "L" * 41)),  # length
+    ("sources.yaml", _change("title", "A title\nwith a line break")),  # one line
+    ("sources.yaml", _change("year", "2006a")),  # number
+    ("sources.yaml", _change("homepage", "https://example.org")),  # unknown key
+    ("sources.yaml", _drop("kind")),  # required
+    ("sources.yaml", _change("doi", "doi:10.1001/x")),  # DOI pattern
+    ("modalities.yaml", _change("short", "S" * 25, 0)),  # a field's own tighter limit
+]
+
+
+@pytest.mark.parametrize(("file", "doctor"), YAML_RULES)
+def test_json_schema_and_build_refuse_a_doctored_yaml_file(
+        tmp_path: Path, file: str, doctor: Callable[[Records], None]) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    records = yaml.safe_load((data / file).read_text("utf-8"))
+    schema = json.loads((ROOT / "data" / "schemas" / file.replace(".yaml", ".schema.json"))
+                        .read_text("utf-8"))
+    _validator(schema).validate(_dates_as_text(copy.deepcopy(records)))  # valid before
+    doctor(records)
+    assert not _validator(schema).is_valid(_dates_as_text(records))
+    (data / file).write_text(yaml.safe_dump(records, allow_unicode=True), "utf-8")
+    assert pipeline.check(data, today=GOLDEN_TODAY).errors
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+import pandas
 import pytest
 
 from generator import pipeline
+from generator.contract import table_schema_name
 from generator.export import export
 from generator.models import parse
 from generator.tables import BY_NAME, TABLES
@@ -102,12 +106,8 @@ def test_frictionless_accepts_the_published_data_package(published: Path) -> Non
     assert _frictionless_errors(published / "datapackage.json") == []
 
 
-@pytest.mark.parametrize(("file", "doctor", "error"), [
-    ("costs.csv", lambda rows: rows[1].__setitem__(0, "no-such-modality"), "foreign-key"),
-    ("legal.csv", lambda rows: rows.append(list(rows[1])), "primary-key"),
-])
-def test_frictionless_refuses_a_doctored_copy(published: Path, tmp_path: Path, file: str,
-                                              doctor: Any, error: str) -> None:
+def _doctored(published: Path, tmp_path: Path, file: str, doctor: Any) -> Path:
+    """A copy of the published package with one CSV changed by `doctor(rows)`."""
     copy = tmp_path / "data"
     shutil.copytree(published, copy)
     with (copy / file).open(newline="", encoding="utf-8") as handle:
@@ -115,8 +115,87 @@ def test_frictionless_refuses_a_doctored_copy(published: Path, tmp_path: Path, f
     doctor(rows)
     with (copy / file).open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
-    errors = _frictionless_errors(copy / "datapackage.json")
+    return copy
+
+
+def _set(column: str, value: str, row: int = 1) -> Any:
+    """A doctor that writes `value` into one cell of the named column."""
+    def doctor(rows: list[list[str]]) -> None:
+        rows[row][rows[0].index(column)] = value
+    return doctor
+
+
+# One doctored copy per kind of rule the Table Schemas carry; Frictionless must refuse each.
+TABLE_RULES = [
+    ("costs.csv", _set("modality", "no-such-modality"), "foreign-key"),
+    ("legal.csv", lambda rows: rows.append(list(rows[1])), "primary-key"),
+    ("costs.csv", _set("unit", "fortnight"), "constraint-error"),  # enum
+    ("costs.csv", _set("low_usd", "-5"), "constraint-error"),  # minimum
+    ("costs.csv", _set("low_usd", "$400"), "type-error"),  # number
+    ("costs.csv", _set("high_open", "yes"), "type-error"),  # boolean
+    ("costs.csv", _set("as_of", "2024-13"), "constraint-error"),  # partial date pattern
+    ("costs.csv", _set("reviewed", "26/11/2026"), "type-error"),  # date
+    ("costs.csv", _set("sources", "Daly 2019"), "constraint-error"),  # id list pattern
+    ("costs.csv", _set("grade", ""), "constraint-error"),  # required
+    ("legal.csv", _set("status", "x" * 301), "constraint-error"),  # maxLength
+    ("legal.csv", _set("jurisdiction", "United\u0007Kingdom"), "constraint-error"),  # text
+]
+
+
+@pytest.mark.parametrize(("file", "doctor", "error"), TABLE_RULES)
+def test_frictionless_refuses_a_doctored_copy(published: Path, tmp_path: Path, file: str,
+                                              doctor: Any, error: str) -> None:
+    errors = _frictionless_errors(_doctored(published, tmp_path, file, doctor)
+                                  / "datapackage.json")
     assert any(e.endswith(error) for e in errors), errors
+
+
+@pytest.mark.parametrize(("file", "doctor", "error"), TABLE_RULES[2:])
+def test_the_build_refuses_what_the_table_schema_refuses(tmp_path: Path, file: str,
+                                                         doctor: Any, error: str) -> None:
+    """The published contract is no stricter than the build: a maintainer's file that
+    fails the Table Schema fails `make build` too."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / file).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    doctor(rows)
+    with (data / file).open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    assert pipeline.check(data, today=GOLDEN_TODAY).errors
+
+
+def test_every_csv_file_satisfies_its_own_table_schema() -> None:
+    from frictionless import Resource, Schema
+
+    for table in TABLES:
+        if table.file.endswith(".csv"):
+            schema = Schema.from_descriptor(json.loads(
+                (ROOT / "data" / "schemas" / table_schema_name(table.file)).read_text("utf-8")))
+            report = Resource(table.file, basepath=str(ROOT / "data"), schema=schema).validate()
+            assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
+
+
+def test_json_downloads_keep_numbers_dates_and_lists(published: Path) -> None:
+    costs = json.loads((published / "costs.json").read_text("utf-8"))
+    assert all(isinstance(c["low_usd"], (int, float)) for c in costs if c["low_usd"] is not None)
+    assert all(isinstance(c["sources"], list) for c in costs)
+    assert all(dt.date.fromisoformat(c["reviewed"]) for c in costs if c["reviewed"])
+    frame = pandas.read_json(published / "costs.json")
+    assert frame["low_usd"].dtype.kind in "if"
+
+
+def test_json_downloads_satisfy_the_published_json_schemas(published: Path) -> None:
+    package = json.loads((published / "datapackage.json").read_text("utf-8"))
+    for resource in package["resources"]:
+        schema = json.loads((published / resource["x-json-schema"]).read_text("utf-8"))
+        records = json.loads((published / resource["x-json-path"]).read_text("utf-8"))
+        _json_validator(schema).validate(records)
+
+
+def _json_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return]
 
 
 def test_an_optional_nested_fact_becomes_dotted_columns(files: dict[str, bytes]) -> None:

@@ -6,6 +6,7 @@ Editing a row of data/ never needs a golden update: these tests hold for any val
 from __future__ import annotations
 
 import html
+import shutil
 import json
 import re
 from decimal import Decimal
@@ -58,10 +59,10 @@ def live() -> pipeline.Checked:
     return checked
 
 
-# A fact's element (a cell, a list item or a span) carries its id; its visible part runs
-# to the element's end or to its detail.
-FACT = re.compile(r'class="fact" data-fact="([^"]+)"[^>]*>(.*?)(?=<details|</td>|</li>|</span>)',
-                  re.S)
+# A fact's element (a cell, a list item, a definition or a span) carries its id; its visible
+# part runs to the element's end or to its detail.
+FACT = re.compile(r'class="fact" data-fact="([^"]+)"[^>]*>(.*?)'
+                  r'(?=<details|</td>|</li>|</dd>|</span>)', re.S)
 
 
 def facts_in(page: str) -> list[tuple[str, str]]:
@@ -210,3 +211,30 @@ def test_the_disclaimer_is_on_the_page(built_site: Path, page: str) -> None:
 
 def test_the_built_site_is_readable_by_a_web_server(built_site: Path) -> None:
     assert (built_site / "site").stat().st_mode & 0o755 == 0o755
+
+
+def test_a_new_price_jurisdiction_and_source_need_no_other_change(tmp_path: Path) -> None:
+    """What a maintainer adds most often passes with no golden update and shows up where a
+    visitor looks: the price on the costs page, the place on "Where I live"."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / "sources.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("- id: example-clinic-2026\n  kind: listing\n  title: Example price list\n"
+                     "  publisher: Example Clinic\n  year: 2026\n"
+                     "  url: https://example.org/prices\n")
+    with (data / "costs.csv").open("a", encoding="utf-8") as handle:
+        handle.write("iv-infusion,\"IV ketamine infusion, Example City\",450,900,,session,"
+                     "all-in,US,2026,observational,example-clinic-2026,,2026-11-26\n")
+    with (data / "jurisdictions.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("- name: Ruritania\n  also_called: [Ruritanian Republic]\n")
+    with (data / "legal.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Ruritania,ketamine,control,Controlled under the Example Act,2020,"
+                     "observational,example-clinic-2026,,2026-11-26\n")
+    checked = pipeline.check(data)
+    assert not checked.problems, checked.problems
+    pages = {path: text.decode() for path, text in pipeline.generate(data).items()
+             if path.endswith(".md")}
+    assert "Example City" in pages["costs/index.md"]
+    assert "Ruritania" in pages["where-i-live/index.md"]
+    assert "Controlled under the Example Act" in pages["where-i-live/index.md"]
+    assert "Example price list" in pages["references/index.md"]

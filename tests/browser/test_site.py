@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, IN_CI, ROOT, missing
+from .conftest import CHROMIUM, DESKTOP, IN_CI, ROOT, missing
 
 pytestmark = pytest.mark.browser
 
@@ -253,6 +253,14 @@ SEARCHES = [
 ]
 
 
+# A modality's name or brand leads to its profile first.
+FIRST_RESULTS = [
+    ("Spravato", "modalities/esketamine-nasal/"), ("esketamine", "modalities/esketamine-nasal/"),
+    ("IV", "modalities/iv-infusion/"), ("infusion", "modalities/iv-infusion/"),
+    ("lozenge", "modalities/oral-sublingual/"), ("troche", "modalities/oral-sublingual/"),
+    ("microdosing", "modalities/microdosing/"),
+]
+
 SETTLED_RESULTS = """term => {
   const box = document.querySelector('.md-search__input');
   const links = [...document.querySelectorAll('.md-search-result__link')].map(a => a.href);
@@ -292,6 +300,37 @@ def test_search_finds_the_page(page: Any, base_url: str, term: str, expected: st
     link.first.click()  # a locator: found again if Material re-renders the results
     page.wait_for_url(lambda url: urlsplit(url).path == want)
     assert page.locator("h1").first.is_visible()
+
+
+def _settled_results(page: Any, base_url: str, term: str) -> list[str]:
+    """Search `term` from the about page as a visitor would; the result links, in order."""
+    page.goto(base_url + "about/")
+    page.keyboard.press("/")
+    page.keyboard.type(term)
+    try:
+        page.wait_for_function(SETTLED_RESULTS, arg=term, polling=100, timeout=15_000)
+    except Exception:
+        pytest.fail(f"searching {term!r} shows no result")
+    links: list[str] = page.eval_on_selector_all(".md-search-result__link",
+                                                 "els => els.map(a => a.href)")
+    return links
+
+
+@pytest.mark.parametrize(("term", "expected"), FIRST_RESULTS)
+def test_a_modality_name_finds_its_profile_first(page: Any, base_url: str, term: str,
+                                                 expected: str) -> None:
+    links = _settled_results(page, base_url, term)
+    assert urlsplit(links[0]).path == urlsplit(base_url + expected).path, (term, links[:5])
+
+
+def test_glossary_results_are_one_entry_per_term(page: Any, base_url: str) -> None:
+    links = _settled_results(page, base_url, "NMDA")
+    terms = [link for link in links if "/glossary/" in link and "#term-" in link]
+    assert any(link.endswith("#term-nmda") for link in terms), links
+    titles = page.eval_on_selector_all(
+        '.md-search-result__link[href*="#term-"] h1, .md-search-result__link[href*="#term-"] h2',
+        "els => els.map(e => e.textContent.trim())")
+    assert "NMDA" in titles and all(len(t) <= 40 for t in titles), titles
 
 
 # --------------------------------------------------------------------------- sorting
@@ -398,44 +437,46 @@ _BEFORE_FILTER = """box => {
 }"""
 
 
-def test_filter_box_filters_legal_rows(page: Any, base_url: str) -> None:
-    page.goto(base_url + "legal/")
-    table = page.locator("table.data-table.filterable").first
-    rows = table.locator("tbody tr")
-    total = rows.count()
-    assert total > 2
-    label = page.locator(".table-filter label", has_text="Filter rows")
-    assert label.is_visible()
-    box = page.get_by_role("searchbox", name="Filter rows")
+# "Where I live": a place is found by its name or any other name it goes by, and only it.
+PLACES = [
+    ("UK", ["United Kingdom"]), ("britain", ["United Kingdom"]), ("England", ["United Kingdom"]),
+    ("US", ["United States"]), ("usa", ["United States"]), ("United States", ["United States"]),
+    ("EU", ["European Union"]), ("Australia", ["Australia"]), ("new zea", ["New Zealand"]),
+]
+
+
+def test_place_filter_finds_a_country_by_any_of_its_names_and_nothing_else(
+        page: Any, base_url: str) -> None:
+    page.goto(base_url + "where-i-live/")
+    places = page.locator("section.place")
+    total = places.count()
+    assert total > 5
+    box = page.get_by_role("searchbox", name="Find your country or region")
     status = page.locator(".table-filter [role=status]")
     assert status.get_attribute("aria-live") == "polite"
-    assert status.text_content() == f"{total} of {total} rows shown"
+    assert status.text_content() == f"{total} of {total} places shown"
+    for query, expected in PLACES:
+        box.fill(query)
+        shown = page.eval_on_selector_all(
+            "section.place:not([hidden]) h2", "els => els.map(e => e.textContent)")
+        assert shown == expected, (query, shown)
+        assert status.text_content() == f"{len(expected)} of {total} places shown"
+        assert all(places.nth(i).is_visible() == (places.nth(i).locator("h2").text_content()
+                                                   in expected) for i in range(total))
+    box.fill("")
+    assert status.text_content() == f"{total} of {total} places shown"
 
-    # Reach it with Tab from the link just before it, as a keyboard user would.
-    box.evaluate(_BEFORE_FILTER)
-    for _ in range(5):
-        page.keyboard.press("Tab")
-        if box.evaluate("el => el === document.activeElement"):
-            break
-    assert box.evaluate("el => el === document.activeElement"), "Tab does not reach the box"
 
-    page.keyboard.type("Zealand")
-    assert urlsplit(page.url).path.endswith("/legal/"), "typing triggered a site shortcut"
-    texts = rows.evaluate_all("rows => rows.map(r => [r.hidden ? 0 : 1, r.textContent])")
-    shown = [text for visible, text in texts if visible]
-    hidden = [text for visible, text in texts if not visible]
-    assert shown, "no row matches 'Zealand'"
-    assert hidden, "nothing was filtered out"
-    assert all("zealand" in t.lower() for t in shown)
-    assert not any("zealand" in t.lower() for t in hidden)
-    assert all(rows.nth(i).is_visible() == bool(v) for i, (v, _) in enumerate(texts))
-    assert status.text_content() == f"{len(shown)} of {total} rows shown"
-
-    page.keyboard.press("Escape")  # a search box clears on Escape
-    if box.input_value():
-        box.fill("")
-    assert status.text_content() == f"{total} of {total} rows shown"
-    assert rows.evaluate_all("rows => rows.filter(r => r.hidden).length") == 0
+def test_a_place_shows_its_parts_rows_with_grades_and_sources(page: Any, base_url: str) -> None:
+    page.goto(base_url + "where-i-live/")
+    uk = page.locator("section.place", has=page.locator("h2", has_text="United Kingdom"))
+    text = uk.text_content() or ""
+    assert "Class B" in text and "England" in text and "Scotland" in text
+    facts = uk.locator("[data-fact]")
+    assert facts.count() >= 3
+    for i in range(facts.count()):
+        assert facts.nth(i).locator(".grade").count() == 1
+        assert facts.nth(i).locator(".cite").count() >= 1
 
 
 # --------------------------------------------------------------------------- accessibility
@@ -601,17 +642,72 @@ def test_no_sideways_scroll_at_360px(phone: Any, base_url: str, page_paths: list
     assert not wide, f"pages wider than {SMALL_SCREEN}px:\n" + "\n".join(wide)
 
 
+# Where a visitor must see every figure whole: each cell's text inside the screen and not
+# clipped by its cell or its table's scroll box.
+_CLIPPED = """selector => [...document.querySelectorAll(selector)]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => {
+    const r = el.getBoundingClientRect();
+    let box = el.closest('.table-scroll');
+    const b = box ? box.getBoundingClientRect() : {left: 0, right: innerWidth};
+    return r.left < Math.max(0, b.left) - 1 || r.right > Math.min(innerWidth, b.right) + 1
+           || el.scrollWidth > el.clientWidth + 1;
+  }).map(el => el.textContent.trim().slice(0, 40)).slice(0, 5)"""
+
+
+def test_every_price_is_fully_visible_at_360px(phone: Any, base_url: str) -> None:
+    tab = phone.new_page()
+    try:
+        for path in ("", "costs/", "compare/iv-infusion-vs-esketamine-nasal/"):
+            tab.goto(base_url + path, wait_until="load")
+            prices = tab.evaluate(
+                "() => [...document.querySelectorAll('[data-fact]')]"
+                ".filter(el => /\\$[0-9]/.test(el.textContent)).length")
+            assert prices > 0, f"/{path} shows no price"
+            clipped = tab.evaluate(_CLIPPED, "[data-fact]")
+            assert not clipped, f"/{path}: cut off at 360 px: {clipped}"
+    finally:
+        tab.close()
+
+
+_GRADES_OUT_OF_VIEW = """() => [...document.querySelectorAll('table.data-table')]
+  .filter(t => t.offsetParent !== null && t.querySelector('.grade'))
+  .filter(t => {
+    const grade = t.querySelector('tbody .grade').getBoundingClientRect();
+    const box = (t.closest('.table-scroll') || t).getBoundingClientRect();
+    return grade.right > Math.min(innerWidth, box.right) + 1;
+  }).map(t => t.id)"""
+
+
+@pytest.mark.parametrize("path", ["", "costs/", "evidence/", "legal/", "outcomes/",
+                                  "mechanisms/", "where-i-live/"])
+def test_the_grade_column_is_in_view_at_1280px(page: Any, base_url: str, path: str) -> None:
+    page.goto(base_url + path, wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert page.evaluate(_GRADES_OUT_OF_VIEW) == [], f"/{path}: grades off-screen"
+
+
 # --------------------------------------------------------------------------- screenshots
 
+SHOTS = {"home": "", "costs": "costs/", "legal": "legal/", "outcomes": "outcomes/",
+         "where-i-live": "where-i-live/",
+         "iv-vs-esketamine": "compare/iv-infusion-vs-esketamine-nasal/"}
 
-def test_screenshots(page: Any, base_url: str, page_paths: list[str],
-                     artifacts: Path) -> None:
-    shots = {"home.png": "", "compare.png": _compare_pages(page_paths)[0],
-             "costs.png": "costs/"}
-    for name, path in shots.items():
-        page.goto(base_url + path, wait_until="load")
-        page.screenshot(path=str(artifacts / name), full_page=True)
-        assert (artifacts / name).stat().st_size > 10_000, name
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots(browser: Any, base_url: str, artifacts: Path, width: int) -> None:
+    """Full-page screenshots at both widths, kept as artifacts to look at."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  is_mobile=width < 600, service_workers="block")
+    try:
+        tab = context.new_page()
+        for name, path in SHOTS.items():
+            tab.goto(base_url + path, wait_until="load")
+            shot = artifacts / f"{name}-{width}.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000, shot.name
+    finally:
+        context.close()
 
 
 def test_tools_are_present_in_ci() -> None:

@@ -14,6 +14,9 @@
  *   the rows whose text does not contain the query (case-insensitive) and says
  *   "N of M rows shown" in a polite live region.
  *
+ * - A `[data-place-list]` (the "Where I live" page) gets a box that shows only the
+ *   places one of whose names starts with the query (see makePlaceFilter).
+ *
  * Runs through Material's `document$`, so it also works with instant navigation.
  * It makes no request of its own.
  */
@@ -192,7 +195,64 @@
     update();
   }
 
+  // "Where I live": one section per place, each naming itself and its other names in
+  // data-names ("united kingdom|uk|britain|england"). A place matches when one of its
+  // names, or a word in one, starts with the query: "britain" finds the United Kingdom,
+  // "us" the United States and not Australia.
+  function makePlaceFilter(list) {
+    if (list.hasAttribute("data-filter-ready")) return;
+    list.setAttribute("data-filter-ready", "");
+    addStyle();
+    var places = Array.prototype.slice.call(list.querySelectorAll("[data-names]"));
+    var names = places.map(function (place) {
+      return place.getAttribute("data-names").split("|").map(normalise);
+    });
+    var box = document.createElement("div");
+    box.className = "table-filter";
+    var label = document.createElement("label");
+    label.htmlFor = "place-filter";
+    label.textContent = "Find your country or region";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "place-filter";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    var status = document.createElement("p");
+    status.id = "place-filter-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    list.parentNode.insertBefore(box, list);
+
+    function matches(query, own) {
+      return own.some(function (name) {
+        return name.indexOf(query) === 0 || name.split(/[\s(),.]+/).some(function (word) {
+          return word && word.indexOf(query) === 0;
+        });
+      });
+    }
+    function update() {
+      var query = normalise(input.value).replace(/\./g, "");
+      var shown = 0;
+      places.forEach(function (place, i) {
+        var match = query === "" || matches(query, names[i].map(function (n) {
+          return n.replace(/\./g, "");
+        }));
+        place.hidden = !match;
+        if (match) shown += 1;
+      });
+      status.textContent = shown + " of " + places.length + " places shown";
+    }
+    input.addEventListener("input", update);
+    input.addEventListener("search", update);
+    update();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-place-list]"), makePlaceFilter);
     var tables = document.querySelectorAll("table.data-table");
     if (!tables.length) return;
     addStyle();
