@@ -142,8 +142,9 @@ Line = Annotated[Text, AfterValidator(_single_line),
                  _at_most(LINE_MAX, "one line: a name, a title or a short phrase"),
                  Published({"maxLength": LINE_MAX}, pattern=LINE_PATTERN)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
-Url = Annotated[str, AfterValidator(_http_url), Published(pattern=URL_PATTERN, format="uri")]
-Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+Url = Annotated[str, Field(max_length=2000), AfterValidator(_http_url),
+                Published(pattern=URL_PATTERN, format="uri")]
+Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$", max_length=300)]
 PartialDate = Annotated[str, AfterValidator(_partial_date),
                         Published(pattern=PARTIAL_DATE_PATTERN)]
 Reviewed = Annotated[dt.date, AfterValidator(_not_in_future)]

@@ -92,8 +92,10 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
         known = set(fields(model))
         lists = {name for name, info in fields(model).items() if _is_list(info.annotation)}
         pool: dict[str, str] = {}
+        absent: set[str] = set()  # required columns the header lacks, reported there once
         if raw.header is not None:
-            problems += _check_columns(raw, model)
+            found, absent = _check_columns(raw, model)
+            problems += found
         # The raw record is used here and dropped: only the valid rows are kept.
         for rec in raw.records:
             if rec.broken:
@@ -103,7 +105,9 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
             try:
                 record = parse(model, values)
             except ValidationError as err:
-                problems += _one_per_mistake([_problem(rec, model, e) for e in err.errors()])
+                problems += [p for p in _one_per_mistake([_problem(rec, model, e)
+                                                          for e in err.errors()])
+                             if not (p.code == "missing-value" and p.field in absent)]
                 continue
             refs.check(rec, record, targets)
             problems += _check_grades(rec, record, kinds)
@@ -122,19 +126,27 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
 # --- one record -------------------------------------------------------------------
 
 
-def _check_columns(raw: RawFile, model: type[Record]) -> list[Problem]:
+def _check_columns(raw: RawFile, model: type[Record]) -> tuple[list[Problem], set[str]]:
+    """Problems with the header row, and the required columns it lacks (their rows are
+    then not reported one by one: one mistake, one message)."""
     assert raw.header is not None
     problems = []
     names = list(fields(model))
+    meant = set()
     for col in raw.header:
         if col and col not in names:
+            close = difflib.get_close_matches(col, names, n=1, cutoff=0.6)
+            meant.update(close)
             problems.append(Problem.of(
                 "unknown-column", raw.path, 1, col,
                 suggestion=_did_you_mean(col, names, "allowed: " + ", ".join(names))))
-    for name, info in fields(model).items():
-        if info.is_required() and name not in raw.header:
-            problems.append(Problem.of("missing-column", raw.path, 1, name))
-    return problems
+    absent = {name for name, info in fields(model).items()
+              if info.is_required() and name not in raw.header}
+    # A misspelt column is named once, as unknown with its "did you mean"; the column it
+    # meant is then missing only because of that typo.
+    problems += [Problem.of("missing-column", raw.path, 1, name)
+                 for name in fields(model) if name in absent and name not in meant]
+    return problems, absent
 
 
 def _csv_values(rec: RawRecord, known: set[str], lists: set[str],

@@ -6,9 +6,9 @@ Editing a row of data/ never needs a golden update: these tests hold for any val
 from __future__ import annotations
 
 import html
-import shutil
 import json
 import re
+import shutil
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
