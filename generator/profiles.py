@@ -28,6 +28,7 @@ from .tables import (
 from .tables import Table as Table_
 from .validate import Row
 from .views import (
+    Card,
     Cell,
     Comparison,
     Difference,
@@ -161,7 +162,8 @@ class Profiles:
         modalities = [r.record for r in self.rows.values()]
         answers = {m.id: {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
                    for m in modalities}
-        questions = ["price", *(f"{t.name}-headline" for t, _ in self.headlines), *HOME_FACTS]
+        questions = ["price", "course-price", *(f"{t.name}-headline" for t, _ in self.headlines),
+                     *HOME_FACTS]
         rows = []
         for question in questions:
             label = answers[modalities[0].id][question][0] if modalities else question
@@ -177,6 +179,14 @@ class Profiles:
             columns=("Question", *(m.short for m in modalities)),
             sorts=("none",) + ("none",) * len(modalities),
             rows=tuple(rows))
+
+
+def cards(overview: Table, modalities: Sequence[Modality]) -> tuple[Card, ...]:
+    """The home matrix turned around: one card per modality, each question with its answer."""
+    return tuple(
+        Card(m.name, modality_page(m.id),
+             tuple((row.cells[0].text, row.cells[n]) for row in overview.rows))
+        for n, m in enumerate(modalities, 1))
 
 
 def differences(first: Sequence[tuple[str, str, Cell]], second: Sequence[tuple[str, str, Cell]]

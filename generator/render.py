@@ -165,7 +165,7 @@ def pages(data: Dataset) -> list[Page]:
     profile_files = (MODALITIES.file, *(t.file for t in profile_tables()),
                      *(t.file for t in TABLES if t.explains))
     out = [
-        page("index.md", "index.md.j2", (ASPECTS.file, *profile_files)),
+        page("index.md", "index.md.j2", (ASPECTS.file, *profile_files), wide=True),
         page("modalities/index.md", "modalities.md.j2", (MODALITIES.file,)),
         page("compare/index.md", "compare_index.md.j2", (MODALITIES.file,)),
     ]

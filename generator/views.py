@@ -261,6 +261,15 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Card:
+    """One modality's answers to the home page's questions: the matrix as a phone shows it."""
+
+    title: str
+    page: str
+    answers: tuple[tuple[str, Cell], ...]  # (question, answer)
+
+
+@dataclass(frozen=True)
 class Difference:
     """One aspect on which two modalities differ, with what is known of each."""
 
@@ -379,6 +388,7 @@ class Dataset:
     terms: dict[str, str]
     modalities: tuple[ModalityView, ...]
     overview: Table
+    overview_cards: tuple[Card, ...]  # the same answers, one card per modality
     glance: Table
     tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
     table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables
