@@ -131,7 +131,8 @@ def assemble(rows: Rows) -> Dataset:
         days = [day for r in table_rows for _, day in review_dates(r.record)]
         if days:
             newest[table.file] = max(days)
-    reviewed = list(newest.values())
+    oldest = min((day for _, rs in rows for r in rs for _, day in review_dates(r.record)),
+                 default=None)
     return Dataset(
         glossary=glossary,
         terms={t.term.term: t.term.definition for t in glossary},
@@ -157,10 +158,10 @@ def assemble(rows: Rows) -> Dataset:
                              downloads(t.file)) for t in TABLES),
         counts={t.name: len(rows.of(t)) for t in TABLES},
         fact_count=len(facts),
-        last_reviewed=max(reviewed) if reviewed else None,
+        last_reviewed=max(newest.values(), default=None),
         reviewed_files=newest,
         without_rows=without_rows,
-        oldest_reviewed=min(reviewed) if reviewed else None,
+        oldest_reviewed=oldest,
     )
 
 
@@ -186,10 +187,7 @@ def _places(cells: Cells, jurisdictions: list[Jurisdiction], legal: list[Numbere
     parent = {j.name: j.part_of for j in jurisdictions}
 
     def whole(name: str) -> str:
-        for _ in parent:  # at most one step per place, so a loop in part_of ends
-            up = parent.get(name)
-            if up is None:
-                break
+        while (up := parent.get(name)) is not None:  # validation refuses loops
             name = up
         return name
 

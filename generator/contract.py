@@ -126,7 +126,7 @@ def _field(name: str, prop: dict[str, Any]) -> dict[str, Any]:
         item = prop.get("items", {})
         if "pattern" in item:
             one = item["pattern"].removeprefix("^").removesuffix("$")
-            constraints["pattern"] = f"(?:{one})(?:;(?:{one}))*"
+            constraints["pattern"] = rf"\s*(?:{one})(?:\s*;\s*(?:{one}))*\s*"
     else:
         constraints |= {k: prop[k] for k in ("pattern", "minLength", "maxLength") if k in prop}
     if prop.get("description"):

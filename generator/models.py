@@ -102,21 +102,19 @@ class Published:
 
     Editors and third parties validate with the schemas, so they must refuse what the
     build refuses: an ftp:// address, a date of the wrong shape, a control character.
-    `defaults` give way to what a field states itself (a tighter length limit).
+    The outermost annotation wins, so a kind of text built on another states its own limit.
     """
 
-    def __init__(self, defaults: dict[str, Any] | None = None, **schema: Any) -> None:
-        self.defaults = defaults or {}
+    def __init__(self, **schema: Any) -> None:
         self.schema = schema
 
     def __get_pydantic_json_schema__(self, core: CoreSchema,
                                      handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return {**self.defaults, **handler(core), **self.schema}
+        return {**handler(core), **self.schema}
 
 
 def _at_most(limit: int, hint: str) -> AfterValidator:
-    """A kind of text's own length limit, as a check: a field may still set a tighter one
-    with Field(max_length=...), which a limit in the type itself would override."""
+    """A kind of text's length limit, with a hint that fits what the text is."""
     def check(value: str) -> str:
         if len(value) > limit:
             raise CodedError("too-long", length=len(value), limit=limit, hint=hint)
@@ -132,15 +130,31 @@ URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
 PARTIAL_DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?: \S.{0,59})?$"
 
-# Limits that fit what a text is: a line (a name, a title, a measure), a paragraph.
-LINE_MAX = 300
-TEXT_MAX = 2000
-Text = Annotated[str, Field(min_length=1), AfterValidator(_visible_text),
-                 _at_most(TEXT_MAX, "a paragraph at most; cite the source for the rest"),
-                 Published({"maxLength": TEXT_MAX}, pattern=TEXT_PATTERN)]
-Line = Annotated[Text, AfterValidator(_single_line),
-                 _at_most(LINE_MAX, "one line: a name, a title or a short phrase"),
-                 Published({"maxLength": LINE_MAX}, pattern=LINE_PATTERN)]
+# Text of either shape, without a limit; each kind below adds exactly one, so the limit a
+# field has is the one its messages and schemas give (a pydantic max_length on a field
+# would run after a kind's own check, and be overridden by one in the type).
+_Paragraph = Annotated[str, Field(min_length=1), AfterValidator(_visible_text),
+                       Published(pattern=TEXT_PATTERN)]
+_OneLine = Annotated[_Paragraph, AfterValidator(_single_line), Published(pattern=LINE_PATTERN)]
+
+# Limits that fit what a text is: a paragraph, a line (a title, a measure), a name.
+TEXT_MAX, LINE_MAX, VALUE_MAX, DETAIL_MAX = 2000, 300, 160, 600
+Text = Annotated[_Paragraph, _at_most(TEXT_MAX, "a paragraph at most; cite the source for "
+                                                "the rest"), Published(maxLength=TEXT_MAX)]
+Line = Annotated[_OneLine, _at_most(LINE_MAX, "one line: a name, a title or a short phrase"),
+                 Published(maxLength=LINE_MAX)]
+# What a cell shows is short; the detail behind it is a sentence or two.
+Value = Annotated[_OneLine, _at_most(VALUE_MAX, "keep the value short and move the rest "
+                                                "into detail"), Published(maxLength=VALUE_MAX)]
+Detail = Annotated[_Paragraph, _at_most(DETAIL_MAX, "a detail is a sentence or two; the "
+                                                    "source holds the rest"),
+                   Published(maxLength=DETAIL_MAX)]
+Name = Annotated[_OneLine, _at_most(60, "a name, not a description"), Published(maxLength=60)]
+Label = Annotated[_OneLine, _at_most(40, "a short label, e.g. 'Daly 2019'"),
+                  Published(maxLength=40)]
+Short = Annotated[_OneLine, _at_most(24, "it labels a narrow column"), Published(maxLength=24)]
+Status = Annotated[_Paragraph, _at_most(300, "the status in a phrase; the rest goes into "
+                                             "detail"), Published(maxLength=300)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
 Url = Annotated[str, Field(max_length=2000), AfterValidator(_http_url),
                 Published(pattern=URL_PATTERN, format="uri")]
@@ -174,14 +188,9 @@ def _number(value: Decimal) -> int | float:
 
 Usd = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2),
                 PlainSerializer(_number, return_type=int | float, when_used="json"),
-                Published(anyOf=[{"type": "number", "minimum": 0},
+                Published(anyOf=[{"type": "number", "minimum": 0, "maximum": 9999999999.99,
+                                  "multipleOf": 0.01},
                                  {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"}])]
-
-# What a cell shows is short; the detail behind it is a sentence or two.
-VALUE_MAX = 160
-DETAIL_MAX = 600
-Value = Annotated[Line, Field(max_length=VALUE_MAX)]
-Detail = Annotated[Text, Field(max_length=DETAIL_MAX)]
 
 _SOURCE_REF = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)(?: (\S.{0,59}))?")
 

@@ -38,8 +38,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                   "delete one of them"),
     # files as spreadsheets and editors save them
     "utf16": ('file is saved as UTF-16 ("Unicode"), not UTF-8', "{how}"),
-    "windows-1252": ("not UTF-8: byte 0x{byte:02x} at column {column} is {char!r} in "
-                     'Windows-1252 ("ANSI"), the encoding it was saved in', "{how}"),
+    "windows-1252": ("not UTF-8: byte 0x{byte:02x} at column {column} would be {char!r} in "
+                     'Windows-1252 ("ANSI"), the encoding it was most likely saved in', "{how}"),
     "csv-separator": ("columns are separated by {separator}, not commas",
                       "re-save as CSV with commas: in LibreOffice, Save As, Text CSV, Edit filter "
                       "settings, Field delimiter ','; in Google Sheets, File > Download > CSV; "
@@ -109,8 +109,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "source-unused": ("source {got} is cited by no fact",
                       "cite it where it backs a fact, or remove it"),
     "duplicate-key": ("{key} is already used on line {first}", "give each record its own value"),
-    "contradicts": ("a second status for {key}: line {first} says {other}",
-                    "keep the one the sources back; put earlier statuses in its detail"),
+    "ref-loop": ("{got} leads back to itself through this field",
+                 "point it at a record that contains it, or leave it empty"),
+    "contradicts": ("a second {kind} row for {key}: line {first} says {other}",
+                    "keep the one the sources back; put earlier ones in its detail"),
     "headline-twice": ("a second headline row for {modality} (the first is on line {first})",
                        "mark one row per modality as its headline"),
     "headline-missing": ("no row of {modality} is its headline",

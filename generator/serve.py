@@ -45,6 +45,7 @@ def serve(data: Path, docs: Path, addr: str = DEFAULT_ADDR,
     # SIGTERM as Ctrl-C, so the server is stopped and the preview folder removed.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     server: subprocess.Popen[bytes] | None = None
+    interrupted = False
     try:
         problems = preview / hook.PROBLEMS
         regenerate(data, docs, problems)
@@ -66,7 +67,7 @@ def serve(data: Path, docs: Path, addr: str = DEFAULT_ADDR,
                 seen = now
                 regenerate(data, docs, problems)
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     finally:
         if server is not None:
             with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C while stopping
@@ -74,7 +75,8 @@ def serve(data: Path, docs: Path, addr: str = DEFAULT_ADDR,
                 server.wait()
         shutil.rmtree(preview, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
-    return 0
+    # A server that stopped by itself failed (a port in use, a broken config): say so.
+    return 0 if interrupted or server is None else server.returncode or 0
 
 
 def regenerate(data: Path, docs: Path, problems: Path) -> None:

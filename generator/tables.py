@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass as record
@@ -30,12 +30,16 @@ from .models import (
     Fact,
     Flag,
     Graded,
+    Label,
     Line,
+    Name,
     PartialDate,
     Record,
     Reviewed,
+    Short,
     Slug,
     SourceKind,
+    Status,
     Substance,
     Text,
     Unit,
@@ -60,8 +64,8 @@ class Source(Record):
     id: Slug = Field(description="Short lowercase id, e.g. zarate-2006.")
     kind: SourceKind = Field(description="What kind of work it is; decides which grades it "
                                          "can carry (see the methodology page).")
-    label: Line | None = Field(
-        None, max_length=40,
+    label: Label | None = Field(
+        None,
         description="Short citation label shown in tables; default: first author and year.",
     )
     title: Line = Field(description="Title of the work or page.")
@@ -107,8 +111,8 @@ class Modality(Record):
 
     id: Slug = Field(description="Short lowercase id, e.g. iv-infusion.")
     name: Line = Field(description="Display name.")
-    short: Line = Field(max_length=24, description="Short name for narrow columns.")
-    also_called: list[Annotated[Line, Field(max_length=60)]] = Field(
+    short: Short = Field(description="Short name for narrow columns.")
+    also_called: list[Name] = Field(
         default_factory=list, description="Other names and brands visitors search for, "
                                           "e.g. [Spravato]; shown on its profile.")
     summary: Fact = Field(description="What it is, in one sentence.")
@@ -191,9 +195,9 @@ class Jurisdiction(Record):
     """A country or region that legal and coverage rows name, with the other names
     visitors look for it by."""
 
-    name: Line = Field(max_length=60, description="The name legal.csv and coverage.csv use, "
+    name: Name = Field(description="The name legal.csv and coverage.csv use, "
                                                   "e.g. United Kingdom.")
-    also_called: list[Annotated[Line, Field(max_length=60)]] = Field(
+    also_called: list[Name] = Field(
         default_factory=list, description="Other names and abbreviations visitors search "
                                           "for, e.g. [UK, Britain].")
     part_of: Line | None = Field(None, description="The jurisdiction this one is part of "
@@ -203,7 +207,7 @@ class Jurisdiction(Record):
 
 
 class LegalAspect(StrEnum):
-    """What a legal row is about; a jurisdiction has one controlled-drug status a
+    """What a legal row is about: a jurisdiction has one controlled-drug status for each
     substance, but may have several approvals."""
 
     CONTROL = "control"
@@ -229,7 +233,7 @@ class LegalStatus(Graded):
     aspect: LegalAspect = Field(description="control (the controlled-drug status: one a "
                                             "jurisdiction and substance), approval, funding "
                                             "or rules (other conditions of supply).")
-    status: Text = Field(max_length=300, description="The status in that jurisdiction's "
+    status: Status = Field(description="The status in that jurisdiction's "
                                                      "own terms.")
     since: PartialDate | None = Field(None, description="When it took effect: YYYY, YYYY-MM "
                                       "or YYYY-MM-DD; empty if not known.")
@@ -239,11 +243,6 @@ class LegalStatus(Graded):
     @property
     def value(self) -> str:
         return self.status
-
-    @property
-    def exclusive(self) -> bool:
-        """A second controlled-drug status for the same substance would contradict it."""
-        return self.aspect is LegalAspect.CONTROL
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
@@ -540,10 +539,10 @@ class Table(Generic[R]):
     # A table whose records each explain a group of another table's records, named by
     # the same fields (an outcome note and its results): a record with no group is an error.
     explains: str | None = None
-    # Fields of which only one record may have each value among the records whose
-    # `exclusive` property is true (one controlled-drug status a jurisdiction and
-    # substance): a second is a contradiction, named with both lines.
-    exclusive: tuple[str, ...] = ()
+    # (fields, (field, value)): at most one record with that value in that field for each
+    # value of the fields, e.g. one controlled-drug status for a jurisdiction and substance;
+    # a second is a contradiction, named with both lines.
+    exclusive: tuple[tuple[str, ...], tuple[str, Any]] | None = None
     see_also: tuple[tuple[str, str], ...] = ()  # (title, page) of pages to point to
 
     @property
@@ -601,7 +600,7 @@ LEGAL = Table(
     order=lambda s: (s.jurisdiction, s.substance.value, list(LegalAspect).index(s.aspect),
                      s.since or ""),
     row_label=lambda s: f"Legal status: {s.jurisdiction}, {s.substance.value}",
-    exclusive=("jurisdiction", "substance"),
+    exclusive=(("jurisdiction", "substance"), ("aspect", LegalAspect.CONTROL)),
     intro="How ketamine is controlled, and when esketamine (Spravato) was approved, in each "
           "jurisdiction the sources cover. Laws change: check the date and the source.",
     see_also=(("Where I live: one country at a time", PLACES_PAGE),))

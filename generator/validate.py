@@ -117,6 +117,7 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
         rows[table.name] = tuple(valid)
         problems += _check_keys(table, rows[table.name])
         problems += _check_exclusive(table, rows[table.name])
+        problems += _check_loops(table, rows[table.name])
         problems += _check_headlines(table, rows[table.name])
         if table.explains:
             problems += _check_explained(table, rows[table.name], rows.get(table.explains, ()))
@@ -340,7 +341,7 @@ def _check_keys(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     problems = []
     first: dict[tuple[str, ...], int] = {}
     for row in rows:
-        value = tuple(str(getattr(row.record, k)) for k in table.key)
+        value = _values(row, table.key)
         if value in first:
             shown = " + ".join(repr(v) for v in value)
             problems.append(Problem.of("duplicate-key", row.path, row.line, "+".join(table.key),
@@ -351,28 +352,51 @@ def _check_keys(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
 
 
 def _check_exclusive(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
-    """One exclusive record per value of the declared fields: a second contradicts it."""
-    if not table.exclusive:
+    """At most one record of the declared kind per value of the declared fields (one
+    controlled-drug status a jurisdiction and substance): a second contradicts the first."""
+    if table.exclusive is None:
         return []
+    fields_, (field, kind) = table.exclusive
     problems = []
     first: dict[tuple[str, ...], Row[Any]] = {}
     for row in rows:
-        if not row.record.exclusive:
+        if getattr(row.record, field) != kind:
             continue
-        value = tuple(str(getattr(row.record, k)) for k in table.exclusive)
-        if value in first and _key(table, first[value]) != _key(table, row):  # else a
-            # duplicate key, its own problem: one mistake, one message
-            other = first[value].record
+        value = _values(row, fields_)
+        if value not in first:
+            first[value] = row
+        elif _values(first[value], table.key) != _values(row, table.key):
+            # (the same key twice is a duplicate, its own problem: one mistake, one message)
             problems.append(Problem.of(
-                "contradicts", row.path, row.line, "value", key=" + ".join(map(repr, value)),
-                first=first[value].line, other=repr(other.value)))
-        else:
-            first.setdefault(value, row)
+                "contradicts", row.path, row.line, field, key=" + ".join(map(repr, value)),
+                kind=repr(str(kind)), first=first[value].line,
+                other=repr(first[value].record.value)))
     return problems
 
 
-def _key(table: Table[Any], row: Row[Any]) -> tuple[str, ...]:
-    return tuple(str(getattr(row.record, k)) for k in table.key)
+def _check_loops(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
+    """A field pointing at its own table (England part_of the United Kingdom) must not
+    lead back to where it started."""
+    problems = []
+    for field, target in refs_of(table.model).items():
+        if target != table.name or len(table.key) != 1:
+            continue
+        up = {str(getattr(r.record, table.key[0])): getattr(r.record, field) for r in rows}
+        for row in rows:
+            start = str(getattr(row.record, table.key[0]))
+            seen, here = {start}, up.get(start)
+            while here is not None and here not in seen:
+                seen.add(here)
+                here = up.get(here)
+            if here == start:
+                problems.append(Problem.of("ref-loop", row.path, row.line, field,
+                                           got=repr(start)))
+    return problems
+
+
+def _values(row: Row[Any], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The values of some fields of a row, as text: a key, or a group it belongs to."""
+    return tuple(str(getattr(row.record, k)) for k in names)
 
 
 def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
@@ -403,12 +427,12 @@ def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Prob
 def _check_explained(table: Table[Any], rows: tuple[Row[Any], ...],
                      explained: tuple[Row[Any], ...]) -> list[Problem]:
     """Each record of an explaining table names a group that the other table has."""
-    groups = {tuple(str(getattr(r.record, k)) for k in table.key) for r in explained}
+    groups = {_values(r, table.key) for r in explained}
     target = BY_NAME[table.explains or ""]
     return [Problem.of("explains-nothing", row.path, row.line, "+".join(table.key),
                        key=" + ".join(repr(v) for v in key), file=target.file)
             for row in rows
-            if (key := tuple(str(getattr(row.record, k)) for k in table.key)) not in groups]
+            if (key := _values(row, table.key)) not in groups]
 
 
 def _ids(raw: RawFile, key: str) -> dict[str, RawRecord]:
@@ -442,7 +466,10 @@ class _References:
             defined = targets[target]
             unused = sorted(set(defined) - self.used.get(target, set()))
             typo = difflib.get_close_matches(value, unused, n=1, cutoff=0.8)
-            if typo:  # the defining id is the likely typo: one message, where it is
+            # Used on several lines, the id is more likely right than the one place that
+            # defines it: one message, there. Used once, the use is as likely the typo
+            # (a source just added and cited with a slip).
+            if typo and len(places) > 1:
                 rec, key = defined[typo[0]], BY_NAME[target].key[0]
                 problems.append(Problem.of(
                     "id-typo", rec.path, rec.line_of((key,)), key, got=repr(typo[0]),

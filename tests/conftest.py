@@ -19,6 +19,14 @@ MINIMAL = GOLDEN / "minimal"
 # Golden outputs are pinned to the day the fixtures were reviewed, so review-age
 # warnings do not change as the calendar moves on.
 GOLDEN_TODAY = dt.date(2026, 11, 26)
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def missing(reason: str) -> None:
+    """A tool the tests need is not there: fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
+    pytest.skip(reason)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

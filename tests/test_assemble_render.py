@@ -264,3 +264,16 @@ def test_tables_link_to_their_data_file_in_the_repository_when_its_address_is_kn
     assert 'edited in <a href="../data/source/costs.csv">data/costs.csv</a>' in local
     assert ('edited in <a href="https://github.com/example/ketamine/blob/main/data/costs.csv">'
             "data/costs.csv</a>") in published
+
+
+def test_every_aspect_a_comparison_may_open_with_is_one_a_profile_has() -> None:
+    """A renamed aspect would silently drop out of the comparisons' opening."""
+    from generator.profiles import DIFFERENCE_ORDER, HOME_FACTS
+
+    data = _dataset()
+    anchors = {row.anchor.removeprefix("profile-") for row in data.modalities[0].profile.rows}
+    assert set(DIFFERENCE_ORDER) <= anchors
+    assert set(HOME_FACTS) <= anchors
+    compare = data.comparisons[0]
+    assert 1 <= len(compare.differences) <= 6
+    assert all(d.anchor in DIFFERENCE_ORDER for d in compare.differences)

@@ -20,7 +20,7 @@ from generator.models import COMPUTABLE, GRADE_SUPPORT, Record, SourceKind, fiel
 from generator.tables import COSTS, MODALITIES, SOURCES, TABLES
 from generator.validate import graded
 
-from .conftest import ROOT
+from .conftest import GOLDEN_TODAY, ROOT
 
 # Fields shown as links, or as part of a longer value ("6 or more infusions"), rather than
 # as their raw value; enums are shown in words or as badges.
@@ -221,7 +221,10 @@ def test_a_new_price_jurisdiction_and_source_need_no_other_change(tmp_path: Path
     with (data / "sources.yaml").open("a", encoding="utf-8") as handle:
         handle.write("- id: example-clinic-2026\n  kind: listing\n  title: Example price list\n"
                      "  publisher: Example Clinic\n  year: 2026\n"
-                     "  url: https://example.org/prices\n")
+                     "  url: https://example.org/prices\n"
+                     "- id: ruritania-drugs-act\n  kind: regulator\n  title: Example Act\n"
+                     "  publisher: Ruritanian Gazette\n  year: 2020\n"
+                     "  url: https://example.org/act\n")
     with (data / "costs.csv").open("a", encoding="utf-8") as handle:
         handle.write("iv-infusion,\"IV ketamine infusion, Example City\",450,900,,session,"
                      "all-in,US,2026,observational,example-clinic-2026,,2026-11-26\n")
@@ -229,9 +232,10 @@ def test_a_new_price_jurisdiction_and_source_need_no_other_change(tmp_path: Path
         handle.write("- name: Ruritania\n  also_called: [Ruritanian Republic]\n")
     with (data / "legal.csv").open("a", encoding="utf-8") as handle:
         handle.write("Ruritania,ketamine,control,Controlled under the Example Act,2020,"
-                     "observational,example-clinic-2026,,2026-11-26\n")
-    checked = pipeline.check(data)
-    assert not checked.problems, checked.problems
+                     "regulatory,ruritania-drugs-act,,2026-11-26\n")
+    checked = pipeline.check(data, today=GOLDEN_TODAY)
+    assert not checked.errors, checked.errors
+    assert not [p for p in checked.problems if p.code == "source-unused"]
     pages = {path: text.decode() for path, text in pipeline.generate(data).items()
              if path.endswith(".md")}
     assert "Example City" in pages["costs/index.md"]

@@ -159,8 +159,9 @@ def test_windows_1252_and_semicolons_are_both_reported_at_once(tmp_path: Path) -
     assert messages == [
         f"data/costs.csv:1: columns are separated by semicolons (';'), not commas "
         f"({RESAVE_COMMAS}) [csv-separator]",
-        f"data/costs.csv:2: not UTF-8: byte 0xe9 at column 27 is 'é' in Windows-1252 "
-        f'("ANSI"), the encoding it was saved in ({RESAVE_UTF8_CSV}) [windows-1252]',
+        f"data/costs.csv:2: not UTF-8: byte 0xe9 at column 27 would be 'é' in Windows-1252 "
+        f'("ANSI"), the encoding it was most likely saved in ({RESAVE_UTF8_CSV}) '
+        '[windows-1252]',
     ]
 
 
@@ -241,9 +242,9 @@ def test_a_windows_1252_file_is_named_with_the_line_column_and_character(
     text = "- id: x\n  title: \u00e9t\u00e9, the clinic\u2019s\n"
     raw, messages = _saved(tmp_path, "glossary.yaml", text.encode("cp1252"))
     assert raw is None
-    assert messages == [f"data/glossary.yaml:2: not UTF-8: byte 0xe9 at column 10 is 'é' in "
-                        f'Windows-1252 ("ANSI"), the encoding it was saved in '
-                        f"({RESAVE_UTF8_TEXT}) [windows-1252]"]
+    assert messages == [f"data/glossary.yaml:2: not UTF-8: byte 0xe9 at column 10 would be "
+                        f"'é' in Windows-1252 (\"ANSI\"), the encoding it was most likely "
+                        f"saved in ({RESAVE_UTF8_TEXT}) [windows-1252]"]
 
 
 def test_bytes_of_no_known_encoding_are_plainly_not_utf8(tmp_path: Path) -> None:
@@ -271,7 +272,8 @@ def test_an_oversized_cell_is_one_message_with_field_length_and_limit(tmp_path: 
     errors = [str(p) for p in pipeline.check(data, today=GOLDEN_TODAY).errors
               if p.path.endswith("costs.csv")]
     assert errors == [f"{data}/costs.csv:2: detail: 200,000 characters, over the limit of "
-                      "2,000 (a paragraph at most; cite the source for the rest) [too-long]"]
+                      "600 (a detail is a sentence or two; the source holds the rest) "
+                      "[too-long]"]
 
 
 def test_no_cell_can_outgrow_the_file_size_limit(tmp_path: Path, monkeypatch) -> None:

@@ -41,7 +41,7 @@ import pytest
 from generator.preview import hook
 from generator.serve import write_config
 
-from .conftest import ROOT, edit_costs, make_project
+from .conftest import ROOT, edit_costs, make_project, missing
 
 POLL_SECONDS = 0.05
 UPDATE_TIMEOUT = 20.0
@@ -294,11 +294,15 @@ def test_serve_started_on_broken_data_shows_the_errors_then_the_site_once_fixed(
 
 @contextlib.contextmanager
 def _phone() -> Iterator[Any]:
-    """A tab in Debian's Chromium, 360 px wide; skips when Playwright or Chromium is missing."""
+    """A tab in Debian's Chromium, 360 px wide; skips when Playwright or Chromium is missing
+    (fails under CI=true, as the browser tests do)."""
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed (pip install -r requirements-dev.txt)")
     if not os.access(chromium, os.X_OK):
-        pytest.skip(f"Chromium not found at {chromium}")
+        missing(f"Chromium not found at {chromium} (apt-get install chromium)")
     with sync_api.sync_playwright() as manager:
         browser = manager.chromium.launch(executable_path=chromium, headless=True,
                                           args=["--no-sandbox", "--disable-gpu"])

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import make_project
+from ..conftest import make_project, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -36,15 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def missing(reason: str) -> None:
-    """A tool the tests need is not there: fail in CI, skip elsewhere."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
-    pytest.skip(reason)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, DESKTOP, IN_CI, ROOT, missing
+from ..conftest import IN_CI, missing
+from .conftest import CHROMIUM, DESKTOP, ROOT
 
 pytestmark = pytest.mark.browser
 
