@@ -14,16 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast, overload
 
 import yaml
 
-from .models import fields
 from .problems import Problem
-from .tables import BY_FILE
 
 MAX_BYTES = 20 * 1024 * 1024  # far above any real data file; refuses a runaway paste
 
@@ -115,15 +113,15 @@ class CsvRecords(Sequence[RawRecord]):
             return  # reported when the file was loaded
 
 
-def load_dir(data_dir: Path, names: list[str], label: str = "data") -> Iterator[
-    tuple[str, RawFile | None, list[Problem]]
-]:
-    """Read each named file in `data_dir` in turn, with every problem of each.
+def load_dir(data_dir: Path, files: Mapping[str, Collection[str]], label: str = "data"
+             ) -> Iterator[tuple[str, RawFile | None, list[Problem]]]:
+    """Read each file in `data_dir` in turn, with every problem of each; `files` maps a
+    file's name to the column names its header may use.
 
     One at a time, so a caller that is done with a file lets it go before the next.
     """
-    for name in names:
-        raw, found = load_file(data_dir / name, f"{label}/{name}")
+    for name, columns in files.items():
+        raw, found = load_file(data_dir / name, f"{label}/{name}", columns)
         yield name, raw, found
 
 
@@ -131,11 +129,9 @@ def load_file(path: Path, shown: str, columns: Collection[str] | None = None
               ) -> tuple[RawFile | None, list[Problem]]:
     """Read one CSV or YAML file; `shown` is the path used in messages.
 
-    `columns` are the names a CSV header may use, by default those of the table
-    declared for the file's name; they let a misspelt header be recognised.
+    `columns` are the names a CSV header may use (the fields of the file's table, which
+    the caller knows); they let a header in another case or spacing be recognised.
     """
-    if columns is None and path.name in BY_FILE:
-        columns = tuple(fields(BY_FILE[path.name].model))
     if not path.is_file():
         return None, [Problem.of("file-missing", shown, 0)]
     size = path.stat().st_size

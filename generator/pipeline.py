@@ -15,6 +15,7 @@ from .assemble import assemble
 from .charts import chart_files
 from .export import export
 from .load import RawFile, load_dir
+from .models import fields
 from .problems import DataError, Problem
 from .render import render_pages
 from .tables import BY_FILE, TABLES, Table
@@ -42,7 +43,8 @@ def check(data_dir: Path, today: dt.date | None = None,
     problems: list[Problem] = []
 
     def loaded() -> Iterator[tuple[Table[Any], RawFile]]:
-        for name, raw, found in load_dir(data_dir, [t.file for t in TABLES],
+        columns = {t.file: tuple(fields(t.model)) for t in TABLES}
+        for name, raw, found in load_dir(data_dir, columns,
                                          label=_label(data_dir)):
             problems.extend(found)
             if raw is not None:

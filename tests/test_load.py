@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from generator import load, pipeline
+from generator.models import fields
 from generator.problems import Problem
+from generator.tables import BY_FILE
 
 from .conftest import GOLDEN_TODAY, MINIMAL
 
@@ -116,7 +118,9 @@ def _messages(problems: list[Problem]) -> list[str]:
 def _saved(tmp_path: Path, name: str, data: bytes) -> tuple[load.RawFile | None, list[str]]:
     f = tmp_path / name
     f.write_bytes(data)
-    raw, problems = load.load_file(f, f"data/{name}")
+    table = BY_FILE.get(name)
+    raw, problems = load.load_file(f, f"data/{name}",
+                                   tuple(fields(table.model)) if table else None)
     return raw, _messages(problems)
 
 
