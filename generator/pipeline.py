@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
-from .charts import chart_files
+from .chart_files import chart_files
 from .export import export
 from .load import RawFile, load_dir
 from .models import fields

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .charts import Range, price_span
 from .citations import Citations
-from .models import BASIS_LABELS, COMPUTABLE, UNIT_LABELS, Basis, Unit, money
+from .models import BASIS_LABELS, COMPUTABLE, UNIT_LABELS, Basis, Unit, money, source_id, weakest
 from .tables import COSTS, Cost, Modality, modality_page
 from .validate import Row
 from .views import Cell, FactView, Table, TableRow, sort_key
@@ -142,6 +142,12 @@ class Prices:
         for m in self.modalities.values():
             figures = self.course_figures(m)
             if figures is not None and m.course is not None:
-                out.append(Range(f"{m.short}: course of {m.course.value} (computed)",
-                                 figures.low, figures.high, figures.open_ended, False))
+                costs = [row.record for _, row in figures.listed]
+                out.append(Range(
+                    f"Course of {m.course.value} (computed)", figures.low, figures.high,
+                    figures.open_ended, False, modality=m.short,
+                    grade=weakest([m.course.grade, *(c.grade for c in costs)]).value,
+                    basis=Basis.ALL_IN.value, computed=True,
+                    sources=tuple(dict.fromkeys(
+                        source_id(s) for s in [*m.course.sources, *_sources(figures.listed)]))))
         return out

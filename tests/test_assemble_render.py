@@ -198,7 +198,7 @@ def test_every_chart_downloads_as_an_svg_document_and_a_csv_of_its_bars() -> Non
     import io
     import xml.etree.ElementTree as ET
 
-    from generator.charts import chart_files
+    from generator.chart_files import chart_files
 
     charts = _dataset().charts
     files = dict(chart_files(charts))
