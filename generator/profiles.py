@@ -98,7 +98,10 @@ class Profiles:
             # Validation makes sure a modality with rows has its headline.
             return Cell("Nothing on this in the sources checked")
         fact = self.cells.fact(f"{table.name}-{record.id}", record, record.reviewed)
-        return Cell(f"{table.headline(record)}:", facts=(fact,))
+        name = table.headline(record)
+        if fact.value.casefold().startswith(name.casefold()):
+            return Cell(facts=(fact,))  # "Boxed warning: ..." names itself
+        return Cell(f"{name}:", facts=(fact,))
 
     def aspects(self, m: Modality) -> list[tuple[str, str, Cell]]:
         """(anchor, label, cell) for every aspect a profile or comparison shows."""

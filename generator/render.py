@@ -186,9 +186,9 @@ def pages(data: Dataset) -> list[Page]:
         # term should find where it matters first, then its definition.
         page("glossary.md", "glossary.md.j2", (GLOSSARY.file,), BOOST_DEFINITIONS),
         page("methodology.md", "methodology.md.j2", everything),
-        page("data.md", "data.md.j2", everything),
+        page("data.md", "data.md.j2", everything, wide=True),
     ]
-    out += [page(m.page, "modality.md.j2", profile_files, BOOST_PROFILE, m=m)
+    out += [page(m.page, "modality.md.j2", profile_files, BOOST_PROFILE, wide=True, m=m)
             for m in data.modalities]
     out += [page(c.page, "compare.md.j2", profile_files, BOOST_REPEAT, wide=True, c=c)
             for c in data.comparisons]
