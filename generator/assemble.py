@@ -8,6 +8,7 @@ profiles with comparisons have a module each. Links are targets relative to `doc
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from typing import Any
@@ -44,7 +45,9 @@ from .views import (
     Dataset,
     GradeLevel,
     LazyRows,
+    PagerLink,
     Place,
+    PlacePage,
     RowLink,
     Section,
     TablePage,
@@ -96,8 +99,8 @@ def assemble(rows: Rows) -> Dataset:
     groups = outcome_groups(cells, list(modalities.values()),
                             _table(cells, OUTCOMES, numbered[OUTCOMES.name]),
                             rows.of(OUTCOME_NOTES))
-    places = _places(cells, rows.records(JURISDICTIONS), numbered[LEGAL.name],
-                     numbered[COVERAGE.name])
+    places = _place_pages(_places(cells, rows.records(JURISDICTIONS), numbered[LEGAL.name],
+                                  numbered[COVERAGE.name]))
     comparisons = profiles.comparisons(groups)
     overview = profiles.overview()
     home_glance = glance(cells, rows.of(ASPECTS))
@@ -116,7 +119,7 @@ def assemble(rows: Rows) -> Dataset:
                    (mv.page, TableView("", "", (), (), (TableRow(
                        "summary", (Cell(facts=(mv.summary,)),),
                        label=f"{mv.modality.name}: summary"),)))]
-    placed += [(PLACES_PAGE, t) for p in places for t in (p.legal, p.coverage)]
+    placed += [(pp.path, t) for pp in places for p in pp.places for t in (p.legal, p.coverage)]
     placed += [("glossary.md", _glossary_table(glossary))]
     placed += [(OUTCOMES.page or "", TableView("", OUTCOME_NOTES.file, (), (), (TableRow(
         g.anchor, (Cell(facts=(g.note,)),), label=f"What the results mean: {g.modality.name}, "
@@ -210,6 +213,25 @@ def _places(cells: Cells, jurisdictions: list[Jurisdiction], legal: list[Numbere
             legal=_table(cells, LEGAL, own_legal, f"Legal status: {name}"),
             coverage=_table(cells, COVERAGE, own_coverage, f"Coverage: {name}")))
     return tuple(out)
+
+
+def _place_pages(places: tuple[Place, ...]) -> tuple[PlacePage, ...]:
+    """Places on pages of at most about PAGE_ROWS rows, a place never split across two."""
+    chunks: list[list[Place]] = [[]]
+    rows = 0
+    for place in places:
+        size = len(place.legal.rows) + len(place.coverage.rows)
+        if chunks[-1] and rows + size > citations.PAGE_ROWS:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(place)
+        rows += size
+    paths, _ = page_paths(len(chunks), PLACES_PAGE, 1)
+    firsts = list(itertools.accumulate((len(c) for c in chunks), initial=1))
+    pager = tuple(PagerLink(n, path, firsts[n - 1], firsts[n] - 1)
+                  for n, path in enumerate(paths, 1)) if len(chunks) > 1 else ()
+    return tuple(PlacePage(path, n, tuple(chunk), pager)
+                 for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1))
 
 
 def _verdicts(rows: Rows) -> list[Verdict]:

@@ -31,7 +31,6 @@ from .tables import (
     JURISDICTIONS,
     LEGAL,
     MODALITIES,
-    PLACES_PAGE,
     SOURCES,
     TABLES,
     modality_page,
@@ -178,8 +177,8 @@ def pages(data: Dataset) -> list[Page]:
             out.append(page(t.page, template, files, BOOST_HOLDER, wide=True, t=t,
                             tp=data.tables[t.name][0]))
     out += [
-        page(PLACES_PAGE, "places.md.j2", (JURISDICTIONS.file, LEGAL.file, COVERAGE.file),
-             BOOST_HOLDER, wide=True),
+        *(page(pp.path, "places.md.j2", (JURISDICTIONS.file, LEGAL.file, COVERAGE.file),
+               BOOST_HOLDER, wide=True, pp=pp) for pp in data.places),
         page("references.md", "references.md.j2", (SOURCES.file,), BOOST_REPEAT,
              rp=data.references[0]),
         # The definitions show as tooltips wherever the terms are used: a search for a

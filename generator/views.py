@@ -280,6 +280,16 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class PlacePage:
+    """One page of "Where I live": whole places, at most about PAGE_ROWS rows of them."""
+
+    path: str
+    number: int
+    places: tuple[Place, ...]
+    pager: tuple[PagerLink, ...]  # numbered by place, for the page links
+
+
+@dataclass(frozen=True)
 class Comparison:
     page: str
     title: str
@@ -394,7 +404,7 @@ class Dataset:
     table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables
     derived_costs: Table
     outcome_groups: tuple[OutcomeGroup, ...]
-    places: tuple[Place, ...]
+    places: tuple[PlacePage, ...]
     charts: tuple[Chart, ...]
     comparisons: tuple[Comparison, ...]
     sources: tuple[SourceView, ...]

@@ -30,12 +30,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DATA = ROOT / "data"
-GENERATED = ("costs.csv", "legal.csv", "sources.yaml")
+GENERATED = ("costs.csv", "legal.csv", "sources.yaml", "jurisdictions.yaml")
 ROWS_PER_SOURCE = 10  # one synthetic source for every 10 rows: each is cited ~15 times
 
 COST_COLUMNS = ("modality", "item", "low_usd", "high_usd", "high_open", "unit", "basis",
                 "region", "as_of", "grade", "sources", "detail", "reviewed")
-LEGAL_COLUMNS = ("jurisdiction", "substance", "status", "since", "grade", "sources",
+LEGAL_COLUMNS = ("jurisdiction", "substance", "aspect", "status", "since", "grade", "sources",
                  "detail", "reviewed")
 
 _STATES = ("California", "New York", "Texas", "Florida", "Illinois", "Ohio", "Georgia",
@@ -91,6 +91,10 @@ def write_data(dest: Path, rows: int, real: Path = REAL_DATA,
     sources |= {sid: _statute_source(k, sid) for k, sid in enumerate(statutes)}
     _write_csv(dest / "costs.csv", COST_COLUMNS, costs)
     _write_csv(dest / "legal.csv", LEGAL_COLUMNS, legal)
+    places = dict.fromkeys(r["jurisdiction"] for r in legal)
+    real_places = (real / "jurisdictions.yaml").read_text("utf-8").rstrip("\n")
+    (dest / "jurisdictions.yaml").write_text(
+        real_places + "\n" + "".join(f"- name: {name}\n" for name in places), "utf-8")
     real_sources = (real / "sources.yaml").read_text("utf-8").rstrip("\n")
     with (dest / "sources.yaml").open("w", encoding="utf-8") as out:
         out.write(real_sources + "\n\n# --- synthetic sources of the benchmark ---\n\n")
@@ -147,6 +151,7 @@ def _legal(i: int, rng: random.Random, pool: list[str], today: dt.date) -> dict[
     return {
         "jurisdiction": f"{_REGIONS[k % len(_REGIONS)]} {k // len(_REGIONS) + 1}",
         "substance": "ketamine" if ketamine else "esketamine",
+        "aspect": "control" if ketamine else "approval",
         "status": rng.choice(_KETAMINE_STATUS if ketamine else _ESKETAMINE_STATUS),
         "since": since,
         "grade": rng.choices(["regulatory", "official-report", "unverified"], [70, 20, 10])[0],

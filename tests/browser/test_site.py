@@ -718,3 +718,11 @@ def test_tools_are_present_in_ci() -> None:
     assert os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} missing"
     assert shutil.which("java"), "java missing"
     assert VNU_JAR.is_file(), "vnu.jar missing (npm ci)"
+
+
+def test_the_404_page_keeps_the_disclaimer_and_says_what_happened(page: Any,
+                                                                    base_url: str) -> None:
+    page.goto(base_url + "404.html")
+    assert page.title().startswith("Page not found")
+    assert page.locator(".admonition-title", has_text="not medical advice").is_visible()
+    assert page.get_by_role("link", name="home page").count() == 1
