@@ -197,7 +197,9 @@ class Bench:
                                  + checked.output[-3000:])
             print(f"   {checked.output.strip().splitlines()[-1]}", flush=True)
         result.info["sources"] = len(synthetic.sources)
-        theme = _load_config(self.src / "mkdocs.yml")["theme"]
+        # The same theme, without our template overrides: the peer is plain Material.
+        theme = {k: v for k, v in _load_config(self.src / "mkdocs.yml")["theme"].items()
+                 if k != "custom_dir"}
         peer_src = base / "peer"
         result.info["peer_pages"] = synth.write_peer(peer_src, synthetic, theme, PAGE_ROWS)
 
