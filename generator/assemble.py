@@ -128,6 +128,13 @@ def assemble(rows: Rows) -> Dataset:
 
     facts = [fact for _, table_rows in rows for r in table_rows for _, fact in graded(r.record)]
     grade_counts = Counter(f.grade for f in facts)
+    examples: dict[Grade, str] = {}
+    for table, table_rows in rows:
+        for r in table_rows:
+            for _, fact in graded(r.record):
+                value = getattr(fact, "value", None)
+                if isinstance(value, str) and fact.grade not in examples:
+                    examples[fact.grade] = f"{value} (from {table.title})"
     verdicts = Counter(_verdicts(rows))
     newest: dict[str, dt.date] = {}
     for table, table_rows in rows:
@@ -153,8 +160,8 @@ def assemble(rows: Rows) -> Dataset:
         sources=sources,
         references=references,
         grade_levels=tuple(GradeLevel(badge(g), f"grade-{g.value}", grade_counts[g],
-                                      tuple(k.value for k in sorted(GRADE_SUPPORT[g])))
-                           for g in Grade),
+                                      tuple(k.value for k in sorted(GRADE_SUPPORT[g])),
+                                      examples.get(g, "")) for g in Grade),
         verdict_levels=tuple(VerdictLevel(verdict_badge(v), verdicts[v]) for v in Verdict),
         kinds=tuple((k.value, label) for k, label in KIND_LABELS.items()),
         files=tuple(DataFile(t.file, (t.model.__doc__ or "").strip(), len(rows.of(t)),

@@ -382,6 +382,7 @@ class GradeLevel:
     anchor: str
     facts: int
     kinds: tuple[str, ...]  # the kinds of source that can carry it
+    example: str = ""  # one fact that carries it, and where it is from
 
 
 @dataclass(frozen=True)
