@@ -8,7 +8,7 @@ BENCH := $(VENV)/.bench-installed
 ZENSICAL := $(VENV)/.zensical-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: build serve check test dictionary golden vendor clean bench bench-quick build-zensical
+.PHONY: build serve check test dictionary golden vendor clean bench bench-quick build-zensical lighthouse
 
 # Reinstall only when a requirements file changed.
 $(RUNTIME): requirements.txt
@@ -74,6 +74,12 @@ bench: $(BENCH)
 ## bench-quick: the benchmark at 100 and 1,000 rows only, in under a minute
 bench-quick: $(BENCH)
 	$(BIN)/python -m tests.bench.run --quick
+
+## lighthouse: Lighthouse (mobile) on five pages served gzip-compressed: scores, LCP, first-view bytes (RUNS=3: median of 3); needs Chromium and npm ci
+lighthouse: build
+	-$(BIN)/python docs/assets/overrides/trim_material_css.py --check
+	test node_modules/.package-lock.json -nt package-lock.json || npm ci --ignore-scripts --no-audit --no-fund
+	$(BIN)/python -m tests.lighthouse $(if $(RUNS),--runs $(RUNS))
 
 ## build-zensical: write the pages, then build them with Zensical and our mkdocs.yml into site-zensical/
 # Zensical has no --site-dir: a throwaway config inherits mkdocs.yml and moves the output.
