@@ -43,7 +43,8 @@ BOOST_HOLDER = 2.0  # a page that holds facts: a table of its own or a modality'
 BOOST_REPEAT = 0.5  # a page that repeats facts held elsewhere
 # A modality's profile is what a search for its name or brand means ("Spravato", "troche").
 BOOST_PROFILE = 4.0
-# A term a heading of its own on the glossary would outrank the pages that use it.
+# Each glossary term is a heading of its own, whose short title would otherwise outrank
+# the pages that use the term.
 BOOST_DEFINITIONS = 0.05
 
 
