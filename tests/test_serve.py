@@ -41,7 +41,7 @@ import pytest
 from generator.preview import hook
 from generator.serve import write_config
 
-from .conftest import ROOT, edit_costs, make_project, missing
+from .conftest import ROOT, edit_costs, make_project
 
 POLL_SECONDS = 0.05
 UPDATE_TIMEOUT = 20.0
@@ -292,66 +292,56 @@ def test_serve_started_on_broken_data_shows_the_errors_then_the_site_once_fixed(
         assert OVERLAY not in running.page("")
 
 
-@contextlib.contextmanager
-def _phone() -> Iterator[Any]:
-    """A tab in Debian's Chromium, 360 px wide; skips when Playwright or Chromium is missing
-    (fails under CI=true, as the browser tests do)."""
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+@pytest.fixture
+def phone_tab(browser: Any) -> Iterator[Any]:
+    """A 360 px tab in the session's one Chromium (tests/conftest.py): a second Playwright
+    in the same process would fail."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  device_scale_factor=2)
+    context.set_default_timeout(UPDATE_TIMEOUT * 1000)
     try:
-        from playwright import sync_api
-    except ImportError:
-        missing("playwright is not installed (pip install -r requirements-dev.txt)")
-    if not os.access(chromium, os.X_OK):
-        missing(f"Chromium not found at {chromium} (apt-get install chromium)")
-    with sync_api.sync_playwright() as manager:
-        browser = manager.chromium.launch(executable_path=chromium, headless=True,
-                                          args=["--no-sandbox", "--disable-gpu"])
-        try:
-            context = browser.new_context(viewport={"width": 360, "height": 740},
-                                          is_mobile=True, device_scale_factor=2)
-            context.set_default_timeout(UPDATE_TIMEOUT * 1000)
-            yield context.new_page()
-        finally:
-            browser.close()
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
 def test_the_browser_reloads_by_itself_into_the_errors_and_back_readable_at_360px(
-    server: Server, tmp_path: Path,
+    server: Server, tmp_path: Path, phone_tab: Any,
 ) -> None:
     from playwright.sync_api import expect
 
-    with _phone() as tab:
-        tab.goto(server.url + "about/")
-        overlay = tab.locator("#generator-problems")
-        assert overlay.count() == 0
+    tab = phone_tab
+    tab.goto(server.url + "about/")
+    overlay = tab.locator("#generator-problems")
+    assert overlay.count() == 0
 
-        # Nobody reloads the tab: livereload must, once the errors are drawn in.
-        edit_costs(server.project, "Edited note zqbrowser", unit=BAD_UNIT)
-        expect(overlay).to_be_visible()
-        assert overlay.locator("li").all_inner_texts() == _report(server.output())
-        tab.screenshot(path=str(tmp_path / "overlay-360.png"))
-        box = overlay.bounding_box()
-        assert box is not None and box["width"] >= 360 and box["height"] >= 740, box
-        sizes = tab.evaluate("""() => {
-            const o = document.getElementById('generator-problems');
-            const px = (el) => parseFloat(getComputedStyle(el).fontSize);
-            return {sideways: o.scrollWidth - o.clientWidth,
-                    smallest: Math.min(...[...o.querySelectorAll('h1, p, li')].map(px))};
-        }""")
-        assert sizes["sideways"] <= 0, sizes
-        assert sizes["smallest"] >= 12, sizes
-        assert tab.locator("#generator-problems b").count() == 0
+    # Nobody reloads the tab: livereload must, once the errors are drawn in.
+    edit_costs(server.project, "Edited note zqbrowser", unit=BAD_UNIT)
+    expect(overlay).to_be_visible()
+    assert overlay.locator("li").all_inner_texts() == _report(server.output())
+    tab.screenshot(path=str(tmp_path / "overlay-360.png"))
+    box = overlay.bounding_box()
+    assert box is not None and box["width"] >= 360 and box["height"] >= 740, box
+    sizes = tab.evaluate("""() => {
+        const o = document.getElementById('generator-problems');
+        const px = (el) => parseFloat(getComputedStyle(el).fontSize);
+        return {sideways: o.scrollWidth - o.clientWidth,
+                smallest: Math.min(...[...o.querySelectorAll('h1, p, li')].map(px))};
+    }""")
+    assert sizes["sideways"] <= 0, sizes
+    assert sizes["smallest"] >= 12, sizes
+    assert tab.locator("#generator-problems b").count() == 0
 
-        edit_costs(server.project, "Edited note zqbrowserfixed", unit="session")
-        expect(overlay).to_have_count(0)
-        tab.goto(server.url + "costs/")
-        expect(tab.get_by_text("zqbrowserfixed").first).to_be_attached()
+    edit_costs(server.project, "Edited note zqbrowserfixed", unit="session")
+    expect(overlay).to_have_count(0)
+    tab.goto(server.url + "costs/")
+    expect(tab.get_by_text("zqbrowserfixed").first).to_be_attached()
 
 
 @pytest.mark.browser
 def test_the_error_page_reloads_by_itself_into_the_site_once_the_data_is_fixed(
-    tmp_path: Path,
+    tmp_path: Path, phone_tab: Any,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -363,7 +353,8 @@ def test_the_error_page_reloads_by_itself_into_the_site_once_the_data_is_fixed(
 
     # Broken from the start: no page exists, the server answers 404.html for all of
     # them, and that answer carries no livereload script of the server's own.
-    with _serving(tmp_path, command, port, prepare=broken) as running, _phone() as tab:
+    tab = phone_tab
+    with _serving(tmp_path, command, port, prepare=broken) as running:
         tab.goto(running.url + "costs/")
         overlay = tab.locator("#generator-problems")
         expect(overlay).to_be_visible()

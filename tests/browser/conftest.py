@@ -19,20 +19,11 @@ from typing import Any
 
 import pytest
 
-from ..conftest import make_project, missing
+from ..conftest import make_project
 from ..static_host import serve_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -68,29 +59,6 @@ def page_paths(site_dir: Path) -> list[str]:
         rel = index.parent.relative_to(site_dir).as_posix()
         paths.append("" if rel == "." else rel + "/")
     return paths
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session (Debian's, never a downloaded one)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install -r requirements-dev.txt)")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                           headless=True)
-    except Exception as err:
-        manager.stop()
-        missing(f"Chromium at {CHROMIUM} did not start: {err}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        manager.stop()
 
 
 @pytest.fixture(scope="session")

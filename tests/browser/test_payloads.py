@@ -27,6 +27,7 @@ import io
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,8 @@ PIECES_MULTI_LINE = ["line one\nline two", "\n!!! note\n    admonition", "\n    
 # Per data file: the text fields of the first record, and what kind of text each holds:
 # "line" (one line), "text" (several lines allowed) or "value" (a fact's short value, one
 # line of at most VALUE_MAX characters, so it gets a share of the pieces; the shares of all
-# value fields together hold every piece). A dotted name is a field of a nested fact.
+# value fields together hold every piece, and so do those of the line fields). A dotted
+# name is a field of a nested fact.
 TEXT_FIELDS: dict[str, dict[str, str]] = {
     "sources.yaml": {"title": "line", "authors": "line", "publisher": "line",
                      "edition": "line", "about": "text"},
@@ -100,13 +102,14 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
     "evidence.yaml": {"base.value": "value", "base.detail": "text",
                       "effects.0.value": "value", "uses.0.value": "value",
                       "risks.0.value": "value"},
-    "legal.csv": {"jurisdiction": "line", "status": "value", "detail": "text"},
+    "legal.csv": {"status": "value", "detail": "text"},  # jurisdiction: an id of a place
     "mechanisms.yaml": {"action": "line", "receptors.0": "line", "claimed_effect": "text",
                         "claimed_doses": "text", "finding.value": "value",
                         "finding.detail": "text"},
     "claims.yaml": {"claim": "text", "finding.value": "value", "finding.detail": "text"},
 }
 VALUE_SHARES = 4  # a value field holds every fourth piece: well under VALUE_MAX
+LINE_SHARES = 2  # a line field every second piece: under LINE_MAX
 # Short fields by rule: a source label (at most 40 characters) shows on every page that
 # cites the source, a modality's short name (24) heads the comparison columns.
 SHORT_PAYLOADS = {("sources.yaml", "label"): "<img src=x onerror=alert(1)>&amp;",
@@ -219,6 +222,8 @@ def _payload(marker: str, kind: str, share: int = 0) -> str:
     pieces = PIECES_ONE_LINE + (PIECES_MULTI_LINE if kind == "text" else [])
     if kind == "value":
         pieces = PIECES_ONE_LINE[share % VALUE_SHARES::VALUE_SHARES]
+    elif kind == "line":  # a line is at most LINE_MAX: every other piece, by turns
+        pieces = PIECES_ONE_LINE[share % LINE_SHARES::LINE_SHARES]
     # The marker starts and ends the value (outer whitespace is stripped by the models).
     return f"{marker} " + " ".join(pieces) + f" {marker}end"
 
@@ -249,7 +254,7 @@ def write_payload_data(data: Path) -> list[Injected]:
     """Rewrite the first record of every data file with hostile text; what was written."""
     injected: list[Injected] = []
     counter = 0
-    shares = 0  # value fields so far, so each gets the next share of the pieces
+    shares: Counter[str] = Counter()  # fields of each kind so far: each gets the next share
     for name, fields in TEXT_FIELDS.items():
         path = data / name
         if name.endswith(".csv"):
@@ -264,8 +269,8 @@ def write_payload_data(data: Path) -> list[Injected]:
         for field, kind in fields.items():
             counter += 1
             marker = f"zq{counter:02d}q"
-            value = _payload(marker, kind, shares)
-            shares += kind == "value"
+            value = _payload(marker, kind, shares[kind])
+            shares[kind] += 1
             _set(first, field, value)
             injected.append(Injected(name, field, marker, value))
         for (file, field), short in SHORT_PAYLOADS.items():

@@ -23,8 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from ..conftest import IN_CI, missing
-from .conftest import CHROMIUM, DESKTOP, ROOT
+from ..conftest import CHROMIUM, IN_CI, missing
+from .conftest import DESKTOP, ROOT
 
 pytestmark = pytest.mark.browser
 
