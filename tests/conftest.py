@@ -65,6 +65,14 @@ def browser() -> Iterator[Any]:
         manager.stop()
 
 
+def json_validator(schema: dict[str, Any]) -> Any:
+    """A validator for `schema` in its own draft that also checks formats (dates, URIs)."""
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite golden files from the current output")

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import yaml
 
@@ -17,7 +16,7 @@ from generator import pipeline
 from generator.contract import DICTIONARY_END, DICTIONARY_START, data_dictionary, json_schemas
 from generator.tables import TABLES
 
-from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT, json_validator
 
 
 def test_committed_json_schemas_are_current() -> None:
@@ -44,7 +43,7 @@ def test_every_yaml_file_points_editors_at_its_schema_and_satisfies_it() -> None
         assert first == f"# yaml-language-server: $schema=schemas/{schema_file}"
         schema = json.loads((ROOT / "data" / "schemas" / schema_file).read_text("utf-8"))
         records = yaml.safe_load(path.read_text("utf-8"))
-        _validator(schema).validate(_dates_as_text(records))
+        json_validator(schema).validate(_dates_as_text(records))
 
 
 def _dates_as_text(value: object) -> object:
@@ -95,13 +94,8 @@ def test_json_schema_and_build_refuse_a_doctored_yaml_file(
     records = yaml.safe_load((data / file).read_text("utf-8"))
     schema = json.loads((ROOT / "data" / "schemas" / file.replace(".yaml", ".schema.json"))
                         .read_text("utf-8"))
-    _validator(schema).validate(_dates_as_text(copy.deepcopy(records)))  # valid before
+    json_validator(schema).validate(_dates_as_text(copy.deepcopy(records)))  # valid before
     doctor(records)
-    assert not _validator(schema).is_valid(_dates_as_text(records))
+    assert not json_validator(schema).is_valid(_dates_as_text(records))
     (data / file).write_text(yaml.safe_dump(records, allow_unicode=True), "utf-8")
     assert pipeline.check(data, today=GOLDEN_TODAY).errors
-
-
-def _validator(schema: dict[str, Any]) -> Any:
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)

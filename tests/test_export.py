@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pandas
 import pytest
 
@@ -21,7 +20,7 @@ from generator.models import parse
 from generator.tables import BY_NAME, TABLES
 from generator.write import joined
 
-from .conftest import GOLDEN_TODAY, MINIMAL, ROOT
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT, json_validator
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +189,7 @@ def test_json_downloads_satisfy_the_published_json_schemas(published: Path) -> N
     for resource in package["resources"]:
         schema = json.loads((published / resource["x-json-schema"]).read_text("utf-8"))
         records = json.loads((published / resource["x-json-path"]).read_text("utf-8"))
-        _json_validator(schema).validate(records)
-
-
-def _json_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return]
+        json_validator(schema).validate(records)
 
 
 def test_an_optional_nested_fact_becomes_dotted_columns(files: dict[str, bytes]) -> None:

@@ -141,6 +141,30 @@
     return text.replace(/\s+/g, " ").trim().toLowerCase();
   }
 
+  // A labelled search box with a polite status line under it, ids derived from `id`.
+  function filterBox(id, labelText, controls) {
+    var box = document.createElement("div");
+    box.className = "table-filter";
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = labelText;
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    if (controls) input.setAttribute("aria-controls", controls);
+    var status = document.createElement("p");
+    status.id = id + "-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", status.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    return {box: box, input: input, status: status};
+  }
+
   function makeFilterable(table) {
     if (table.hasAttribute("data-filter-ready")) return;
     table.setAttribute("data-filter-ready", "");
@@ -151,25 +175,8 @@
       Array.prototype.push.apply(rows, body.rows);
     });
 
-    var box = document.createElement("div");
-    box.className = "table-filter";
-    var label = document.createElement("label");
-    label.htmlFor = base;
-    label.textContent = "Filter rows";
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = base;
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    if (table.id) input.setAttribute("aria-controls", table.id);
-    var status = document.createElement("p");
-    status.id = base + "-status";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    input.setAttribute("aria-describedby", status.id);
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(status);
+    var parts = filterBox(base, "Filter rows", table.id);
+    var box = parts.box, input = parts.input, status = parts.status;
 
     // Above the table's scroll box if it has one, so the box does not scroll away.
     var anchor = table.parentElement && table.parentElement.classList.contains("table-scroll")
@@ -207,25 +214,9 @@
     var names = places.map(function (place) {
       return place.getAttribute("data-names").split("|").map(normalise);
     });
-    var box = document.createElement("div");
-    box.className = "table-filter";
-    var label = document.createElement("label");
-    label.htmlFor = "place-filter";
-    label.textContent = "Find your country or region";
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = "place-filter";
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    var status = document.createElement("p");
-    status.id = "place-filter-status";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    input.setAttribute("aria-describedby", status.id);
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(status);
-    list.parentNode.insertBefore(box, list);
+    var parts = filterBox("place-filter", "Find your country or region", null);
+    var input = parts.input, status = parts.status;
+    list.parentNode.insertBefore(parts.box, list);
 
     function matches(query, own) {
       return own.some(function (name) {
