@@ -20,7 +20,7 @@ from .citations import Citations, page_paths, reference_pages
 from .export import downloads
 from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Verdict, fields
 from .prices import Prices
-from .profiles import Profiles, cards, glance, outcome_groups
+from .profiles import Profiles, glance, outcome_groups
 from .tables import (
     ASPECTS,
     COSTS,
@@ -148,7 +148,6 @@ def assemble(rows: Rows) -> Dataset:
         terms={t.term.term: t.term.definition for t in glossary},
         modalities=tuple(modality_views),
         overview=overview,
-        overview_cards=cards(overview, list(modalities.values())),
         glance=home_glance,
         tables=tables,
         table_links=tuple((t.title, t.page, t.caption) for t in TABLES if t.page),

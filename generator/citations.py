@@ -95,6 +95,7 @@ class Citations:
                 cites=self.cites(fact.sources),
                 reviewed=getattr(fact, "reviewed", None) or reviewed,
                 detail=getattr(fact, "detail", None),
+                glance=getattr(fact, "glance", None),
             )
         return self._facts[fact_id]
 

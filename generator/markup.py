@@ -89,18 +89,47 @@ class Writer:
         more = []
         if rest:
             more.append(f"All {len(f.cites)} sources: {self.cites(f.cites)}.")
-        if f.computed:
-            inputs = ", ".join(f'<a href="{self.url(target)}">{escape_text(label)}</a>'
-                               for label, target in f.inputs)
-            more.append(f"Computed: {self.gloss(f.computed)}. From: {inputs}.")
-        if f.detail:
-            more.append(str(self.gloss(f.detail)))
+        more += self._behind(f)
         if more:
             summary = ("How it was computed" if f.computed
                        else "Detail" if f.detail else f"All {len(f.cites)} sources")
             details = (f'<details class="fact-detail"><summary>{summary}</summary>'
                        + " ".join(more) + "</details>")
         return out, details
+
+    def _behind(self, f: FactView) -> list[str]:
+        """What a fact's detail toggle holds besides sources: how a figure was computed
+        and from what, and the detail."""
+        more = []
+        if f.computed:
+            inputs = ", ".join(f'<a href="{self.url(target)}">{escape_text(label)}</a>'
+                               for label, target in f.inputs)
+            more.append(f"Computed: {self.gloss(f.computed)}. From: {inputs}.")
+        if f.detail:
+            more.append(str(self.gloss(f.detail)))
+        return more
+
+    def glance(self, f: FactView, context: str = "", tag: str = "li") -> str:
+        """A compact fact in an element `tag` that carries its id."""
+        attrs, inner = self.glance_parts(f, context)
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    def glance_parts(self, f: FactView, context: str = "") -> tuple[str, str]:
+        """A fact in a phrase with its grade, the rest one tap away (the home matrix, a
+        comparison's differences): its element's attributes and its content. `context`
+        names what the value is about, e.g. a study: it leads the whole value, on demand."""
+        shown = f.glance or f.value
+        whole = f"{context} {f.value}" if context else f.value
+        more = [] if whole == shown else [str(self.gloss(_sentence(whole)))]
+        more += self._behind(f)
+        n = len(f.cites)
+        more.append(f"Source{'s' if n != 1 else ''}: {self.cites(f.cites)}.")
+        sources = f"{n} source{'s' if n != 1 else ''}"
+        summary = f"Detail, {sources}" if len(more) > 1 else sources
+        inner = (f'<span class="glance">{self.gloss(shown)}</span> {self.badge(f.badge)} '
+                 f'<details class="fact-detail"><summary>{summary}</summary>'
+                 + " ".join(more) + "</details>")
+        return f' class="fact fact-glance" data-fact="{escape(f.id)}"', inner
 
     def reference(self, s: SourceView) -> Markup:
         """A source's entry on the references page, with the back-links to its rows."""
@@ -148,6 +177,12 @@ class Writer:
         """A cell's attributes for its <td> and its content. A cell that is one fact and
         nothing else carries the fact's id itself."""
         # f-strings throughout: adding str and Markup with + would escape the str again.
+        if c.compact and c.facts:
+            context = c.text
+            if len(c.facts) == 1:
+                return self.glance_parts(c.facts[0], context)
+            items = "".join(self.glance(f, context) for f in c.facts)
+            return "", f'<ul class="facts">{items}</ul>'
         if len(c.facts) == 1 and not (c.text or c.cites or c.verdict):
             inner, details = self.fact_parts(c.facts[0])
             return f' class="fact" data-fact="{escape(c.facts[0].id)}"', inner + details
@@ -166,15 +201,16 @@ class Writer:
             out += f'<ul class="facts">{items}</ul>'
         return "", out
 
-    def row(self, r: TableRow, attrs: tuple[str, ...]) -> str:
+    def row(self, r: TableRow, attrs: tuple[str, ...], dated: bool = True) -> str:
         cells = []
         for c, attr in zip(r.cells, attrs, strict=True):
             own, content = self.cell(c)
             sort = f' data-sort="{escape(c.sort)}"' if c.sort is not None else ""
             cells.append(f"<td{attr}{own}{sort}>{content}</td>")
-        # Dates repeat on every row; leaving them out of the search index keeps it small.
-        day = escape_text(r.reviewed.isoformat()) if r.reviewed else ""
-        cells.append(f"<td data-search-exclude>{day}</td>")
+        if dated:
+            # Dates repeat on every row; leaving them out of the search index keeps it small.
+            day = escape_text(r.reviewed.isoformat()) if r.reviewed else ""
+            cells.append(f"<td data-search-exclude>{day}</td>")
         return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
     def table(self, t: Table, id: str) -> Markup:
@@ -193,12 +229,12 @@ class Writer:
         heads = "".join(
             f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
             for col, sort in zip(t.columns, t.sorts, strict=True)
-        ) + REVIEWED_HEADER
+        ) + (REVIEWED_HEADER if t.dated else "")
         # On a phone each row is a card and each cell shows its column's name: the page
         # script copies the headings into the cells, which keeps them out of every row here.
         attrs = tuple("" if not t.searchable or t.searchable[i] else " data-search-exclude"
                       for i in range(len(t.columns)))
-        rows = "".join(self.row(r, attrs) + "\n" for r in built)
+        rows = "".join(self.row(r, attrs, t.dated) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '

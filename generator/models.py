@@ -149,6 +149,14 @@ Value = Annotated[_OneLine, _at_most(VALUE_MAX, "keep the value short and move t
 Detail = Annotated[_Paragraph, _at_most(DETAIL_MAX, "a detail is a sentence or two; the "
                                                     "source holds the rest"),
                    Published(maxLength=DETAIL_MAX)]
+# The same fact in a phrase, for the home page's matrix and a comparison's differences.
+GLANCE_MAX = 60
+Glance = Annotated[_OneLine, _at_most(GLANCE_MAX, "a phrase a phone shows in one glance; "
+                                                  "the value and detail stay one tap away"),
+                   Published(maxLength=GLANCE_MAX)]
+GLANCE_DESCRIPTION = (f"The value in at most {GLANCE_MAX} characters, for the home page and "
+                      "a comparison's differences, where the value and detail are one tap "
+                      "away; needed there when the value is longer.")
 Name = Annotated[_OneLine, _at_most(60, "a name, not a description"), Published(maxLength=60)]
 Label = Annotated[_OneLine, _at_most(40, "a short label, e.g. 'Daly 2019'"),
                   Published(maxLength=40)]
@@ -418,6 +426,7 @@ class Fact(Graded):
 
     value: Value = Field(description=f"What a cell shows, short (at most {VALUE_MAX} "
                                      "characters), e.g. '$400–800 per session'.")
+    glance: Glance | None = Field(None, description=GLANCE_DESCRIPTION)
     detail: Detail | None = Field(None, description="A sentence or two shown on demand "
                                                     f"(at most {DETAIL_MAX} characters).")
     reviewed: Reviewed | None = Field(None, description="When a person checked this fact "
@@ -503,7 +512,8 @@ def field_order(model: type[Record]) -> list[str]:
     """A model's fields in reading order, as the data files have them: what identifies the
     record first, then what it states, its grade and sources last."""
     names = list(fields(model))
-    last = [n for n in ("value", "grade", "sources", "detail", "reviewed") if n in names]
+    last = [n for n in ("value", "glance", "grade", "sources", "detail", "reviewed")
+            if n in names]
     return [n for n in names if n not in last] + last
 
 

@@ -6,6 +6,7 @@ reads the same wherever it is shown.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,7 +29,6 @@ from .tables import (
 from .tables import Table as Table_
 from .validate import Row
 from .views import (
-    Card,
     Cell,
     Comparison,
     Difference,
@@ -161,35 +161,36 @@ class Profiles:
         return tuple(out)
 
     def overview(self) -> Table:
-        """The home page's matrix: the questions people ask first, one column per modality."""
+        """The home page's matrix: one row per modality, the questions people ask first as
+        its columns, each answer a fact in a phrase. A phone shows each row as a card."""
         modalities = [r.record for r in self.rows.values()]
-        answers = {m.id: {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
-                   for m in modalities}
         questions = ["price", "course-price", *(f"{t.name}-headline" for t, _ in self.headlines),
                      *HOME_FACTS]
+        labels: dict[str, str] = {}
         rows = []
-        for question in questions:
-            label = answers[modalities[0].id][question][0] if modalities else question
+        for m in modalities:
+            answers = {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
+            labels = {q: answers[q][0] for q in questions}
             rows.append(TableRow(
-                anchor=f"question-{question}",
-                cells=(Cell(label), *(answers[m.id][question][1] for m in modalities)),
-                label=f"At a glance: {label.lower()}",
-                reviewed=max((m.reviewed for m in modalities), default=None)))
+                anchor=f"overview-{m.id}",
+                cells=(Cell(m.name, target=modality_page(m.id)),
+                       *(_compact(answers[q][1]) for q in questions)),
+                label=f"At a glance: {m.name}", reviewed=m.reviewed,
+                source=f"{self.rows[m.id].path}:{self.rows[m.id].line}"))
         return Table(
-            caption="The questions people ask first, one column per treatment: each cell one "
-                    "graded fact; prices are computed from the listings on the costs page",
+            caption="The questions people ask first, one row per treatment: each answer one "
+                    "graded fact, its detail and sources a tap away; prices are computed from "
+                    "the listings on the costs page",
             data_file=MODALITIES.file,
-            columns=("Question", *(m.short for m in modalities)),
-            sorts=("none",) + ("none",) * len(modalities),
-            rows=tuple(rows))
+            columns=("Treatment", *(labels.get(q, q) for q in questions)),
+            sorts=("none",) * (len(questions) + 1),
+            rows=tuple(rows), dated=False)
 
 
-def cards(overview: Table, modalities: Sequence[Modality]) -> tuple[Card, ...]:
-    """The home matrix turned around: one card per modality, each question with its answer."""
-    return tuple(
-        Card(m.name, modality_page(m.id),
-             tuple((row.cells[0].text, row.cells[n]) for row in overview.rows))
-        for n, m in enumerate(modalities, 1))
+def _compact(cell: Cell) -> Cell:
+    """A cell as the home matrix and a comparison's differences show it: each fact in a
+    phrase, the rest one tap away."""
+    return dataclasses.replace(cell, compact=True) if cell.facts else cell
 
 
 def differences(first: Sequence[tuple[str, str, Cell]], second: Sequence[tuple[str, str, Cell]]
@@ -206,7 +207,7 @@ def differences(first: Sequence[tuple[str, str, Cell]], second: Sequence[tuple[s
         two = theirs[anchor]
         if not (one.facts or two.facts) or _said(one) == _said(two):
             continue  # nothing known on either side, or both say the same
-        out.append(Difference(anchor, label, one, two))
+        out.append(Difference(anchor, label, _compact(one), _compact(two)))
     return tuple(out[:MAX_DIFFERENCES])
 
 

@@ -20,6 +20,7 @@ from pydantic.dataclasses import dataclass as record
 from .models import (
     _CONFIG,
     BASIS_LABELS,
+    GLANCE_DESCRIPTION,
     UNIT_LABELS,
     VALUE_MAX,
     ArticleCell,
@@ -29,6 +30,7 @@ from .models import (
     Doi,
     Fact,
     Flag,
+    Glance,
     Graded,
     Label,
     Line,
@@ -387,6 +389,7 @@ class RowFact(Graded):
 
     value: Value = Field(description=f"What the cell shows, short (at most {VALUE_MAX} "
                                      "characters).")
+    glance: Glance | None = Field(None, description=GLANCE_DESCRIPTION)
     detail: Detail | None = Field(None, description="A sentence or two shown on demand.")
     reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
 

@@ -21,6 +21,7 @@ from pydantic_core import ErrorDetails
 
 from .load import Loc, RawFile, RawRecord
 from .models import (
+    GLANCE_MAX,
     GRADE_SUPPORT,
     Grade,
     Graded,
@@ -401,7 +402,7 @@ def _values(row: Row[Any], names: tuple[str, ...]) -> tuple[str, ...]:
 
 def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     """A modality with rows in a headline table has exactly one headline row: the one the
-    home page and comparisons show."""
+    home page and comparisons show, in a phrase (its glance) when its value is long."""
     if table.headline is None:
         return []
     problems = []
@@ -417,6 +418,11 @@ def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Prob
                                        modality=repr(modality), first=first[modality]))
         else:
             first[modality] = row.line
+            record = row.record
+            if record.glance is None and len(record.value) > GLANCE_MAX:
+                problems.append(Problem.of("glance-missing", row.path, row.line, "glance",
+                                           warning=True, length=len(record.value),
+                                           limit=GLANCE_MAX))
     for modality, row in seen.items():
         if modality not in first:
             problems.append(Problem.of("headline-missing", row.path, row.line, "headline",

@@ -52,6 +52,7 @@ class FactView:
     cites: tuple[Cite, ...]
     reviewed: dt.date
     detail: str | None = None
+    glance: str | None = None  # the value in a phrase, where a compact cell shows it
     computed: str | None = None  # how a derived figure was worked out
     inputs: tuple[tuple[str, str], ...] = ()  # (label, target) of the facts it came from
 
@@ -70,6 +71,9 @@ class Cell:
     verdict: Badge | None = None
     facts: tuple[FactView, ...] = ()
     cites: tuple[Cite, ...] = ()  # for text that is a quotation or a list of studies
+    # Compact (the home matrix, a comparison's differences): each fact in a phrase with its
+    # grade; the text, the whole value, the detail and the sources one tap away.
+    compact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,7 @@ class Table:
     rows: Sequence[TableRow]
     filterable: bool = False  # long tables get a filter box (added by the page script)
     searchable: tuple[bool, ...] = ()  # per column; a False column is kept out of search
+    dated: bool = True  # a Reviewed column; a short table whose rows share a date says it once
 
     @property
     def downloads(self) -> dict[str, str]:
@@ -258,15 +263,6 @@ class Place:
     parts: tuple[str, ...]  # the places within it whose rows it shows
     legal: Table
     coverage: Table
-
-
-@dataclass(frozen=True)
-class Card:
-    """One modality's answers to the home page's questions: the matrix as a phone shows it."""
-
-    title: str
-    page: str
-    answers: tuple[tuple[str, Cell], ...]  # (question, answer)
 
 
 @dataclass(frozen=True)
@@ -399,7 +395,6 @@ class Dataset:
     terms: dict[str, str]
     modalities: tuple[ModalityView, ...]
     overview: Table
-    overview_cards: tuple[Card, ...]  # the same answers, one card per modality
     glance: Table
     tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
     table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables

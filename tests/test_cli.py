@@ -97,3 +97,22 @@ def test_a_source_no_fact_cites_is_a_warning_and_an_error_under_strict(tmp_path:
     assert plain.returncode == 0 and all(part in plain.stderr for part in expected)
     strict = run_generator("check", "--strict", cwd=project)
     assert strict.returncode == 1 and expected[1] in strict.stderr
+
+
+def test_a_long_headline_without_a_glance_is_a_warning_and_a_glance_fixes_it(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", GOLDEN / "minimal")
+    course = project / "data" / "course.csv"
+    long = "Six infusions over two to three weeks in the trials and each over forty minutes"
+    course.write_text(course.read_text("utf-8").replace(
+        "Six infusions over two to three weeks in trials", long), "utf-8")
+    expected = ("data/course.csv:2: glance: warning: the home page and comparisons show this "
+                f"headline, and its value is {len(long)} characters, over 60 (add a glance: the "
+                "value in a phrase of at most 60 characters) [glance-missing]")
+    plain = run_generator("check", cwd=project)
+    assert plain.returncode == 0 and expected in plain.stderr
+    assert run_generator("check", "--strict", cwd=project).returncode == 1
+    text = course.read_text("utf-8").replace("headline,value,", "headline,value,glance,")
+    course.write_text(text.replace(f"{long},", f"{long},Six infusions in 2–3 weeks,"), "utf-8")
+    fixed = run_generator("check", "--strict", cwd=project)
+    assert fixed.returncode == 0 and "glance" not in fixed.stderr, fixed.stderr

@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.models import COMPUTABLE, GRADE_SUPPORT, Record, SourceKind, fields, money, source_id
+from generator.models import (
+    COMPUTABLE,
+    GLANCE_MAX,
+    GRADE_SUPPORT,
+    Record,
+    SourceKind,
+    fields,
+    money,
+    source_id,
+)
 from generator.tables import COSTS, MODALITIES, SOURCES, TABLES
 from generator.validate import graded
 
@@ -114,6 +123,39 @@ def test_every_fact_on_every_page_shows_its_grade_and_cites_a_source(built_site:
             if 'class="grade grade-' not in body or 'class="cite"' not in body:
                 unsourced.append(f"{path}: {fact_id}")
     assert unsourced == []
+
+
+# A fact in a phrase (the home matrix, a comparison's differences): the phrase and the
+# grade in view, then the toggle that holds the rest.
+GLANCE = re.compile(r'class="fact fact-glance" data-fact="([^"]+)"[^>]*>'
+                    r'<span class="glance">(.*?)</span> (.*?)<details class="fact-detail">'
+                    r"<summary>(.*?)</summary>(.*?)</details>", re.S)
+
+
+def test_a_fact_in_a_phrase_shows_its_grade_and_has_all_its_sources_a_tap_away(
+        built_site: Path) -> None:
+    pages = _pages(built_site)
+    full = {fact_id: body for page in pages.values() for fact_id, body in facts_in(page)}
+    found = [m for page in pages.values() for m in GLANCE.findall(page)]
+    assert len(found) >= 40  # the home matrix and every comparison's differences
+    for fact_id, _phrase, badge, summary, more in found:
+        assert 'class="grade grade-' in badge, fact_id
+        cites = re.findall(r'class="cite"[^>]*href="[^"#]*#([^"]+)"', more)
+        assert cites and re.match(rf"(Detail, )?{len(cites)} sources?$", summary), fact_id
+        # the same sources the fact shows wherever it is shown in full
+        if fact_id in full:
+            shown = re.findall(r'class="cite"[^>]*href="[^"#]*#([^"]+)"', full[fact_id])
+            assert shown and set(shown) <= set(cites), fact_id
+
+
+def test_every_answer_of_the_home_matrix_is_a_short_phrase(built_site: Path) -> None:
+    home = (built_site / "site" / "index.html").read_text("utf-8")
+    matrix = home[home.index('id="table-overview"'):]
+    matrix = matrix[:matrix.index("</table>")]
+    phrases = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in
+               re.findall(r'<span class="glance">(.*?)</span>', matrix, re.S)]
+    assert len(phrases) >= 20
+    assert [p for p in phrases if len(p) > GLANCE_MAX] == []
 
 
 def test_every_grade_is_supported_by_the_kinds_of_its_sources(live: pipeline.Checked) -> None:

@@ -688,6 +688,47 @@ def test_the_grade_column_is_in_view_at_1280px(page: Any, base_url: str, path: s
     assert page.evaluate(_GRADES_OUT_OF_VIEW) == [], f"/{path}: grades off-screen"
 
 
+_MATRIX = "#table-overview"
+
+
+def test_every_question_of_the_home_matrix_is_in_view_at_1280px(page: Any, base_url: str
+                                                                ) -> None:
+    page.goto(base_url, wait_until="load")
+    box = page.locator(_MATRIX).locator("xpath=..").bounding_box()
+    heads = page.locator(f"{_MATRIX} thead th")
+    assert heads.count() >= 8  # the treatment and the questions
+    last = heads.last.bounding_box()
+    assert box is not None and last is not None
+    assert last["x"] + last["width"] <= min(box["x"] + box["width"], DESKTOP["width"]) + 1
+
+
+def test_the_home_matrix_is_a_card_per_treatment_with_sources_a_tap_away(phone: Any,
+                                                                         base_url: str) -> None:
+    tab = phone.new_page()
+    try:
+        tab.goto(base_url, wait_until="load")
+        rows = tab.locator(f"{_MATRIX} tbody tr")
+        questions = tab.locator(f"{_MATRIX} thead th").count() - 1
+        assert rows.count() >= 4
+        for n in range(rows.count()):  # a card: the treatment on top, each answer labelled
+            cells = rows.nth(n).locator("td")
+            first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+            assert first and second and second["y"] >= first["y"] + first["height"] - 1
+            labels = cells.evaluate_all("tds => tds.slice(1).map(td => "
+                                        "getComputedStyle(td, '::before').content)")
+            assert len(labels) == questions and all(len(x) > 2 for x in labels), labels
+        fact = tab.locator(f"{_MATRIX} .fact-glance").first
+        summary = fact.locator("summary")
+        sources = int(re.search(r"(\d+) sources?", summary.inner_text()).group(1))
+        assert not fact.locator(".cite").first.is_visible()
+        summary.click()
+        cites = fact.locator(".cite")
+        assert cites.count() == sources and cites.first.is_visible()
+        assert fact.locator(".grade").is_visible()
+    finally:
+        tab.close()
+
+
 # --------------------------------------------------------------------------- screenshots
 
 SHOTS = {"home": "", "costs": "costs/", "legal": "legal/", "outcomes": "outcomes/",
