@@ -14,7 +14,16 @@ from typing import Any
 
 from .citations import Citations
 from .models import CountFact, Fact, Graded, Verdict
-from .tables import ENUM_LABELS, Column, Modality, Table, modality_page
+from .tables import (
+    DIRECTION_LABELS,
+    ENUM_LABELS,
+    Column,
+    Direction,
+    Modality,
+    Outcome,
+    Table,
+    modality_page,
+)
 from .views import Cell, FactView, sort_key, verdict_badge
 
 
@@ -38,6 +47,15 @@ class Cells:
                          for n, item in enumerate(value, 1)
                          if isinstance(item, (Fact, CountFact)))
         return ()
+
+    def direction(self, o: Outcome) -> str:
+        """Which way a result went, naming the side it favours: on a comparison page both
+        sides are treatments, so "the treatment" alone would not say which."""
+        if o.direction is Direction.FAVOURS:
+            return f"Favours {self.modalities[o.modality].short}"
+        if o.direction is Direction.FAVOURS_COMPARATOR:
+            return f"Favours the comparator ({o.compared_with})"
+        return DIRECTION_LABELS[o.direction]
 
     def modality(self, modality_id: str) -> Cell:
         return Cell(self.modalities[modality_id].name, target=modality_page(modality_id))
@@ -64,6 +82,8 @@ class Cells:
         if isinstance(value, Verdict):
             badge = verdict_badge(value)
             return Cell(verdict=badge, sort=str(badge.rank))
+        if isinstance(value, Direction) and isinstance(record, Outcome):
+            return Cell(self.direction(record))
         if isinstance(value, Enum):
             labels = ENUM_LABELS.get(type(value), {})
             return Cell(labels.get(value, str(value.value)))

@@ -12,7 +12,7 @@ from generator import pipeline
 from generator.models import money
 from generator.render import relative_url, render
 
-from .conftest import GOLDEN_TODAY, MINIMAL, make_project
+from .conftest import GOLDEN_TODAY, MINIMAL, ROOT, make_project
 from .test_integration import facts_in
 
 
@@ -277,3 +277,17 @@ def test_every_aspect_a_comparison_may_open_with_is_one_a_profile_has() -> None:
     compare = data.comparisons[0]
     assert 1 <= len(compare.differences) <= 6
     assert all(d.anchor in DIFFERENCE_ORDER for d in compare.differences)
+
+
+def test_a_head_to_head_result_names_the_treatment_it_favours() -> None:
+    """On a comparison both sides are treatments: "favours the treatment" would not say which."""
+    from generator.tables import MODALITIES, Comparator
+
+    rows = pipeline.check(ROOT / "data").rows
+    names = {f"Favours {m.short}" for m in rows.records(MODALITIES)}
+    data = pipeline.assemble(rows)
+    shown = [cell.text for c in data.comparisons for g in c.head_to_head
+             if g.comparator is Comparator.OTHER_KETAMINE for row in g.table.rows
+             for cell in row.cells if cell.text.startswith("Favours")]
+    assert shown and all(text in names or text.startswith("Favours the comparator (")
+                         for text in shown)
