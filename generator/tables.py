@@ -547,6 +547,9 @@ class Table(Generic[R]):
     # a second is a contradiction, named with both lines.
     exclusive: tuple[tuple[str, ...], tuple[str, Any]] | None = None
     see_also: tuple[tuple[str, str], ...] = ()  # (title, page) of pages to point to
+    # Fields whose fact the home page or a comparison shows in a phrase: one longer than
+    # a glance needs a `glance` (a warning otherwise); a headline row's fact always is.
+    glanced: tuple[str, ...] = ()
 
     @property
     def references(self) -> dict[str, str]:
@@ -568,7 +571,8 @@ JURISDICTIONS = Table(
 PLACES_PAGE = "where-i-live.md"  # legal status and coverage, one place at a time
 MODALITIES = Table(
     name="modalities", file="modalities.yaml", model=Modality, key=("id",),
-    title="Modalities", caption="The ways of taking ketamine compared")
+    title="Modalities", caption="The ways of taking ketamine compared",
+    glanced=("legal", "route", "setting", "supervision", "onset", "duration"))
 ASPECTS = Table(
     name="aspects", file="aspects.yaml", model=Aspect, key=("id",),
     title="The article's comparison", caption="The article's comparison, each cell checked")
@@ -589,7 +593,7 @@ EVIDENCE = Table(
     columns=(Column("Modality", "modality"), Column("Evidence base", "base"),
              Column("Effects", "effects"), Column("Uses", "uses"),
              Column("Risks and limits", "risks"), Column("Landmark studies", "studies", "none")),
-    row_label=lambda e: "Evidence",
+    row_label=lambda e: "Evidence", glanced=("base",),
     intro="What kind of evidence supports each modality, what was seen, and the known "
           "risks. Each statement carries its own grade and sources.")
 LEGAL = Table(

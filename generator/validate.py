@@ -23,6 +23,7 @@ from .load import Loc, RawFile, RawRecord
 from .models import (
     GLANCE_MAX,
     GRADE_SUPPORT,
+    Fact,
     Grade,
     Graded,
     Record,
@@ -36,7 +37,7 @@ from .models import (
     supported_grades,
 )
 from .problems import CodedError, Problem
-from .tables import BY_NAME, SOURCES, TABLES, Table
+from .tables import BY_NAME, SOURCES, TABLES, RowFact, Table
 
 R = TypeVar("R", bound=Record)
 
@@ -120,6 +121,7 @@ def validate(files: Iterable[tuple[Table[Any], RawFile]]) -> tuple[Rows, list[Pr
         problems += _check_exclusive(table, rows[table.name])
         problems += _check_loops(table, rows[table.name])
         problems += _check_headlines(table, rows[table.name])
+        problems += _check_glances(table, rows[table.name])
         if table.explains:
             problems += _check_explained(table, rows[table.name], rows.get(table.explains, ()))
     return Rows(rows), problems + refs.problems(targets)
@@ -400,9 +402,26 @@ def _values(row: Row[Any], names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(getattr(row.record, k)) for k in names)
 
 
+def _check_glances(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
+    """The facts of a table's `glanced` fields, which the home page or a comparison shows
+    in a phrase."""
+    return [p for row in rows for name in table.glanced
+            for p in _check_glance(getattr(row.record, name), row, f"{name}.glance")]
+
+
+def _check_glance(fact: Any, row: Row[Any], field: str) -> list[Problem]:
+    """A fact shown in a phrase has one: its glance, or a value short enough to be one.
+    A warning: the page still shows the whole value."""
+    if not isinstance(fact, (Fact, RowFact)) or fact.glance is not None \
+            or len(fact.value) <= GLANCE_MAX:
+        return []
+    return [Problem.of("glance-missing", row.path, row.line, field, warning=True,
+                       length=len(fact.value), limit=GLANCE_MAX)]
+
+
 def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
     """A modality with rows in a headline table has exactly one headline row: the one the
-    home page and comparisons show, in a phrase (its glance) when its value is long."""
+    home page and comparisons show, in a phrase (see _check_glance)."""
     if table.headline is None:
         return []
     problems = []
@@ -418,11 +437,7 @@ def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Prob
                                        modality=repr(modality), first=first[modality]))
         else:
             first[modality] = row.line
-            record = row.record
-            if record.glance is None and len(record.value) > GLANCE_MAX:
-                problems.append(Problem.of("glance-missing", row.path, row.line, "glance",
-                                           warning=True, length=len(record.value),
-                                           limit=GLANCE_MAX))
+            problems += _check_glance(row.record, row, "glance")
     for modality, row in seen.items():
         if modality not in first:
             problems.append(Problem.of("headline-missing", row.path, row.line, "headline",

@@ -274,6 +274,11 @@ def test_every_aspect_a_comparison_may_open_with_is_one_a_profile_has() -> None:
     anchors = {row.anchor.removeprefix("profile-") for row in data.modalities[0].profile.rows}
     assert set(DIFFERENCE_ORDER) <= anchors
     assert set(HOME_FACTS) <= anchors
+    # and each one that is a modality's or its evidence's own fact is checked for a glance
+    from generator.tables import EVIDENCE, MODALITIES, TABLES
+    computed = {"price", "course-price", "course"} | {f"{t.name}-headline" for t in TABLES}
+    shown = (set(DIFFERENCE_ORDER) | set(HOME_FACTS)) - computed
+    assert shown <= {*MODALITIES.glanced, *EVIDENCE.glanced}
     compare = data.comparisons[0]
     assert 1 <= len(compare.differences) <= 6
     assert all(d.anchor in DIFFERENCE_ORDER for d in compare.differences)

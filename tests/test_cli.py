@@ -106,9 +106,9 @@ def test_a_long_headline_without_a_glance_is_a_warning_and_a_glance_fixes_it(
     long = "Six infusions over two to three weeks in the trials and each over forty minutes"
     course.write_text(course.read_text("utf-8").replace(
         "Six infusions over two to three weeks in trials", long), "utf-8")
-    expected = ("data/course.csv:2: glance: warning: the home page and comparisons show this "
-                f"headline, and its value is {len(long)} characters, over 60 (add a glance: the "
-                "value in a phrase of at most 60 characters) [glance-missing]")
+    expected = ("data/course.csv:2: glance: warning: the home page or a comparison shows this "
+                f"fact in a phrase, and its value is {len(long)} characters, over 60 (add a "
+                "glance: the value in a phrase of at most 60 characters) [glance-missing]")
     plain = run_generator("check", cwd=project)
     assert plain.returncode == 0 and expected in plain.stderr
     assert run_generator("check", "--strict", cwd=project).returncode == 1
