@@ -89,7 +89,7 @@ class Writer:
         more = []
         if rest:
             more.append(f"All {len(f.cites)} sources: {self.cites(f.cites)}.")
-        more += self._behind(f)
+        more += self._on_demand(f)
         if more:
             summary = ("How it was computed" if f.computed
                        else "Detail" if f.detail else f"All {len(f.cites)} sources")
@@ -97,7 +97,7 @@ class Writer:
                        + " ".join(more) + "</details>")
         return out, details
 
-    def _behind(self, f: FactView) -> list[str]:
+    def _on_demand(self, f: FactView) -> list[str]:
         """What a fact's detail toggle holds besides sources: how a figure was computed
         and from what, and the detail."""
         more = []
@@ -121,7 +121,7 @@ class Writer:
         shown = f.glance or f.value
         whole = f"{context} {f.value}" if context else f.value
         more = [] if whole == shown else [str(self.gloss(_sentence(whole)))]
-        more += self._behind(f)
+        more += self._on_demand(f)
         n = len(f.cites)
         more.append(f"Source{'s' if n != 1 else ''}: {self.cites(f.cites)}.")
         sources = f"{n} source{'s' if n != 1 else ''}"

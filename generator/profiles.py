@@ -166,11 +166,11 @@ class Profiles:
         modalities = [r.record for r in self.rows.values()]
         questions = ["price", "course-price", *(f"{t.name}-headline" for t, _ in self.headlines),
                      *HOME_FACTS]
-        labels: dict[str, str] = {}
+        labels = {q: q for q in questions}
         rows = []
         for m in modalities:
             answers = {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
-            labels = {q: answers[q][0] for q in questions}
+            labels = {q: answers[q][0] for q in questions}  # the same for every modality
             rows.append(TableRow(
                 anchor=f"overview-{m.id}",
                 cells=(Cell(m.name, target=modality_page(m.id)),
@@ -182,7 +182,7 @@ class Profiles:
                     "graded fact, its detail and sources a tap away; prices are computed from "
                     "the listings on the costs page",
             data_file=MODALITIES.file,
-            columns=("Treatment", *(labels.get(q, q) for q in questions)),
+            columns=("Treatment", *(labels[q] for q in questions)),
             sorts=("none",) * (len(questions) + 1),
             rows=tuple(rows), dated=False)
 
@@ -190,7 +190,10 @@ class Profiles:
 def _compact(cell: Cell) -> Cell:
     """A cell as the home matrix and a comparison's differences show it: each fact in a
     phrase, the rest one tap away."""
-    return dataclasses.replace(cell, compact=True) if cell.facts else cell
+    # Text that cites or carries a verdict (the article's words) keeps its own form.
+    if not cell.facts or cell.cites or cell.verdict:
+        return cell
+    return dataclasses.replace(cell, compact=True)
 
 
 def differences(first: Sequence[tuple[str, str, Cell]], second: Sequence[tuple[str, str, Cell]]
