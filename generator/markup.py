@@ -213,6 +213,17 @@ class Writer:
             cells.append(f"<td data-search-exclude>{day}</td>")
         return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
+    @staticmethod
+    def filter_box(ident: str) -> str:
+        """A long table's "Filter rows" box, which tables.js makes work (and CSS hides
+        without script). Written here, not by the script: inserted after the first paint,
+        it made the browser restyle and lay out the whole table again."""
+        box = f"{ident}-filter"
+        return (f'<div class="table-filter"><label for="{box}">Filter rows</label>'
+                f'<input type="search" id="{box}" autocomplete="off" spellcheck="false" '
+                f'aria-controls="{ident}" aria-describedby="{box}-status">'
+                f'<p id="{box}-status" role="status" aria-live="polite"></p></div>\n')
+
     def table(self, t: Table, id: str) -> Markup:
         ident = f"table-{escape(id)}"
         built = list(t.rows)  # a long table builds its rows here, once
@@ -237,6 +248,7 @@ class Writer:
         rows = "".join(self.row(r, attrs, t.dated) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
+            (self.filter_box(ident) if t.filterable else "") +
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '
             f'tabindex="0">\n'
             f'<table class="data-table{filterable}" id="{ident}">\n'

@@ -389,13 +389,20 @@ class RowFact(Graded):
 
     value: Value = Field(description=f"What the cell shows, short (at most {VALUE_MAX} "
                                      "characters).")
-    glance: Glance | None = Field(None, description=GLANCE_DESCRIPTION)
     detail: Detail | None = Field(None, description="A sentence or two shown on demand.")
     reviewed: Reviewed = Field(description="The day the row was last checked (YYYY-MM-DD).")
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Outcome(RowFact):
+class HeadlineFact(RowFact):
+    """A row that can be a modality's headline, which the home page and comparisons show
+    in a phrase."""
+
+    glance: Glance | None = Field(None, description=GLANCE_DESCRIPTION)
+
+
+@record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
+class Outcome(HeadlineFact):
     """One reported result of a trial, review or cohort, with what it was compared to."""
 
     id: Slug = Field(description="Short lowercase id, e.g. escape-trd-remission.")
@@ -436,7 +443,7 @@ class OutcomeNote(RowFact):
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class SideEffect(RowFact):
+class SideEffect(HeadlineFact):
     """How often one side effect was seen, with what the figure measures."""
 
     id: Slug = Field(description="Short lowercase id, e.g. esketamine-dissociation-label.")
@@ -450,7 +457,7 @@ class SideEffect(RowFact):
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class CourseStep(RowFact):
+class CourseStep(HeadlineFact):
     """One thing a course of treatment involves: schedule, visit, rules before and after."""
 
     id: Slug = Field(description="Short lowercase id, e.g. esketamine-schedule.")
@@ -461,7 +468,7 @@ class CourseStep(RowFact):
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Caution(RowFact):
+class Caution(HeadlineFact):
     """A contraindication, warning or caution for a modality, as the source states it."""
 
     id: Slug = Field(description="Short lowercase id, e.g. esketamine-contraindications.")
@@ -472,7 +479,7 @@ class Caution(RowFact):
 
 
 @record(frozen=True, slots=True, kw_only=True, config=_CONFIG)
-class Coverage(RowFact):
+class Coverage(HeadlineFact):
     """Whether and how a treatment is paid for in one jurisdiction."""
 
     id: Slug = Field(description="Short lowercase id, e.g. us-spravato-insurance.")

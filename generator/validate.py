@@ -37,7 +37,7 @@ from .models import (
     supported_grades,
 )
 from .problems import CodedError, Problem
-from .tables import BY_NAME, SOURCES, TABLES, RowFact, Table
+from .tables import BY_NAME, SOURCES, TABLES, HeadlineFact, Table
 
 R = TypeVar("R", bound=Record)
 
@@ -412,7 +412,7 @@ def _check_glances(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Proble
 def _check_glance(fact: Any, row: Row[Any], field: str) -> list[Problem]:
     """A fact shown in a phrase has one: its glance, or a value short enough to be one.
     A warning: the page still shows the whole value."""
-    if not isinstance(fact, (Fact, RowFact)) or fact.glance is not None \
+    if not isinstance(fact, (Fact, HeadlineFact)) or fact.glance is not None \
             or len(fact.value) <= GLANCE_MAX:
         return []
     return [Problem.of("glance-missing", row.path, row.line, field, warning=True,

@@ -8,45 +8,25 @@
  *   `data-sort-method="none"` do not sort at all. Columns of ISO dates (2019,
  *   2025-07, 2021-03-05) sort chronologically.
  * - tablesort makes sortable headers focusable and sorts on Enter; this adds
- *   Space, as for any other control; Material draws the sort icons, shown here
- *   faintly at rest and on focus too (not only on hover).
- * - Every `table.filterable` gets a "Filter rows" search box above it that hides
- *   the rows whose text does not contain the query (case-insensitive) and says
- *   "N of M rows shown" in a polite live region.
+ *   Space, as for any other control; Material draws the sort icons, which extra.css
+ *   shows faintly at rest and on focus too (not only on hover). The filter boxes are
+ *   styled there too: a stylesheet added from here restyled the whole page.
+ * - The "Filter rows" box above every `table.filterable` hides the rows whose text
+ *   does not contain the query (case-insensitive) and says "N of M rows shown" in a
+ *   polite live region.
  *
  * - A `[data-place-list]` (the "Where I live" page) gets a box that shows only the
  *   places one of whose names starts with the query (see makePlaceFilter).
  *
- * Runs through Material's `document$`, so it also works with instant navigation.
+ * Runs through Material's `document$` (then in a task of its own), so it also works with
+ * instant navigation. The phone layout's cell labels are written before the page is first
+ * laid out, by the theme partial table-labels.html; the filter boxes by the generator.
  * It makes no request of its own.
  */
 (function () {
   "use strict";
 
-  var STYLE_ID = "data-table-js-style";
-  // Material styles th[role=columnheader] (set by tablesort) with its own sort icons,
-  // shown on hover; also show them faintly at rest and on keyboard focus.
-  var CSS = [
-    ".md-typeset table.data-table th[role=columnheader][tabindex]:after{background-color:var(--md-default-fg-color--lightest)}",
-    ".md-typeset table.data-table th[role=columnheader][tabindex]:focus-visible{outline:2px solid var(--md-accent-fg-color);outline-offset:-2px}",
-    ".md-typeset table.data-table th[role=columnheader][tabindex]:not([aria-sort]):is(:hover,:focus-visible):after{background-color:var(--md-default-fg-color--lighter)}",
-    ".md-typeset table.data-table th[role=columnheader][aria-sort]:after{background-color:var(--md-default-fg-color--light)}",
-    ".md-typeset .table-filter{display:flex;flex-wrap:wrap;align-items:center;gap:.3em .6em;margin:1em 0 .4em;font-size:.7rem}",
-    ".md-typeset .table-filter label{font-weight:700}",
-    ".md-typeset .table-filter input{max-width:100%;padding:.3em .5em;border:1px solid var(--md-default-fg-color--light);border-radius:.2em;background:var(--md-default-bg-color);color:var(--md-default-fg-color);font:inherit}",
-    ".md-typeset .table-filter input:focus-visible{outline:2px solid var(--md-accent-fg-color);outline-offset:1px}",
-    ".md-typeset .table-filter [role=status]{margin:0}"
-  ].join("\n");
-
   var filterCount = 0;
-
-  function addStyle() {
-    if (document.getElementById(STYLE_ID)) return;
-    var style = document.createElement("style");
-    style.id = STYLE_ID;
-    style.textContent = CSS;
-    document.head.appendChild(style);
-  }
 
   function headerRow(table) {
     var head = table.tHead;
@@ -119,24 +99,6 @@
     });
   }
 
-  // On a phone a row is a card and each cell shows its column's heading (CSS reads
-  // data-label). The headings are copied here rather than written into every row: a long
-  // table would otherwise repeat them thousands of times.
-  function labelCells(table) {
-    var row = headerRow(table);
-    if (!row) return;
-    var headings = Array.prototype.map.call(row.cells, function (th) {
-      return th.textContent.replace(/\s+/g, " ").trim();
-    });
-    Array.prototype.forEach.call(table.tBodies, function (body) {
-      Array.prototype.forEach.call(body.rows, function (tr) {
-        Array.prototype.forEach.call(tr.cells, function (td, i) {
-          if (headings[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", headings[i]);
-        });
-      });
-    });
-  }
-
   function normalise(text) {
     return text.replace(/\s+/g, " ").trim().toLowerCase();
   }
@@ -175,13 +137,20 @@
       Array.prototype.push.apply(rows, body.rows);
     });
 
-    var parts = filterBox(base, "Filter rows", table.id);
-    var box = parts.box, input = parts.input, status = parts.status;
+    // The generator writes the box (markup.py, Writer.filter_box: the same markup and
+    // ids): inserted now, it would restyle the whole table after it.
+    var written = document.getElementById(base);
+    var parts = written && written.tagName === "INPUT"
+      ? {input: written, status: document.getElementById(base + "-status")}
+      : filterBox(base, "Filter rows", table.id);
+    var input = parts.input, status = parts.status;
 
     // Above the table's scroll box if it has one, so the box does not scroll away.
-    var anchor = table.parentElement && table.parentElement.classList.contains("table-scroll")
-      ? table.parentElement : table;
-    anchor.parentNode.insertBefore(box, anchor);
+    if (parts.box) {
+      var anchor = table.parentElement && table.parentElement.classList.contains("table-scroll")
+        ? table.parentElement : table;
+      anchor.parentNode.insertBefore(parts.box, anchor);
+    }
 
     var texts = rows.map(function (tr) { return normalise(tr.textContent || ""); });
     var last = null;
@@ -209,7 +178,6 @@
   function makePlaceFilter(list) {
     if (list.hasAttribute("data-filter-ready")) return;
     list.setAttribute("data-filter-ready", "");
-    addStyle();
     var places = Array.prototype.slice.call(list.querySelectorAll("[data-names]"));
     var names = places.map(function (place) {
       return place.getAttribute("data-names").split("|").map(normalise);
@@ -246,16 +214,19 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-place-list]"), makePlaceFilter);
     var tables = document.querySelectorAll("table.data-table");
     if (!tables.length) return;
-    addStyle();
     Array.prototype.forEach.call(tables, function (table) {
-      labelCells(table);
       makeSortable(table);
       if (table.classList.contains("filterable")) makeFilterable(table);
     });
   }
 
+  // In a task of its own, not inside the one in which Material sets up the page.
+  function initSoon() {
+    setTimeout(init, 0);
+  }
+
   if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
+    window.document$.subscribe(initSoon);
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
