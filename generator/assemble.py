@@ -20,9 +20,10 @@ from .citations import Citations, page_paths, reference_pages
 from .export import downloads
 from .models import GRADE_SUPPORT, KIND_LABELS, Grade, Graded, Verdict, fields
 from .prices import Prices
-from .profiles import Profiles, glance, outcome_groups
+from .profiles import Profiles, article_comparison, outcome_groups
 from .tables import (
     ASPECTS,
+    CLAIMS,
     COSTS,
     COVERAGE,
     EVIDENCE,
@@ -103,13 +104,15 @@ def assemble(rows: Rows) -> Dataset:
                                   numbered[COVERAGE.name]))
     comparisons = profiles.comparisons(groups)
     overview = profiles.overview()
-    home_glance = glance(cells, rows.of(ASPECTS))
+    # The article's own comparison is shown with its other claims, on the claims page.
+    compared = article_comparison(cells, rows.of(ASPECTS))
+    assert CLAIMS.page is not None
     derived = prices.table()
     glossary = tuple(TermView(t, c.cites(t.sources)) for t in
                      sorted(rows.records(GLOSSARY), key=lambda t: t.term.lower()))
 
     # Back-links come from where rows actually landed, so they follow pagination.
-    placed: list[tuple[str, TableView]] = [("index.md", overview), ("index.md", home_glance),
+    placed: list[tuple[str, TableView]] = [("index.md", overview), (CLAIMS.page, compared),
                                            ("costs.md", derived)]
     for pages in tables.values():
         placed += [(p.path, p.table) for p in pages]
@@ -148,7 +151,7 @@ def assemble(rows: Rows) -> Dataset:
         terms={t.term.term: t.term.definition for t in glossary},
         modalities=tuple(modality_views),
         overview=overview,
-        glance=home_glance,
+        article_comparison=compared,
         tables=tables,
         table_links=tuple((t.title, t.page, t.caption) for t in TABLES if t.page),
         derived_costs=derived,

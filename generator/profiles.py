@@ -218,7 +218,7 @@ def _said(cell: Cell) -> tuple[str, ...]:
     return (cell.text, *(f.value for f in cell.facts))
 
 
-def glance(cells: Cells, aspect_rows: Sequence[Row[Aspect]]) -> Table:
+def article_comparison(cells: Cells, aspect_rows: Sequence[Row[Aspect]]) -> Table:
     """The article's own comparison: its words, their verdict, what the sources say."""
     def cell(a: Aspect, group: str) -> Cell:
         part = getattr(a, group)

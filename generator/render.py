@@ -26,6 +26,7 @@ from .escape import Glossary, escape_text
 from .markup import Writer
 from .tables import (
     ASPECTS,
+    CLAIMS,
     COVERAGE,
     GLOSSARY,
     JURISDICTIONS,
@@ -41,6 +42,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 ABBREVIATIONS = "includes/abbreviations.md"
 BOOST_HOLDER = 2.0  # a page that holds facts: a table of its own or a modality's profile
 BOOST_REPEAT = 0.5  # a page that repeats facts held elsewhere
+# Table pages that also show another file's facts: the claims page ends with the article's
+# own comparison (aspects.yaml).
+SHOWN_WITH = {CLAIMS.name: (ASPECTS.file,)}
 # A modality's profile is what a search for its name or brand means ("Spravato", "troche").
 BOOST_PROFILE = 4.0
 # Each glossary term is a heading of its own, whose short title would otherwise outrank
@@ -165,7 +169,7 @@ def pages(data: Dataset) -> list[Page]:
     profile_files = (MODALITIES.file, *(t.file for t in profile_tables()),
                      *(t.file for t in TABLES if t.explains))
     out = [
-        page("index.md", "index.md.j2", (ASPECTS.file, *profile_files), wide=True),
+        page("index.md", "index.md.j2", profile_files, wide=True),
         page("modalities/index.md", "modalities.md.j2", (MODALITIES.file,)),
         page("compare/index.md", "compare_index.md.j2", (MODALITIES.file,)),
     ]
@@ -174,7 +178,8 @@ def pages(data: Dataset) -> list[Page]:
         if t.page:
             template = f"{t.name}.md.j2" if (TEMPLATES / f"{t.name}.md.j2").is_file() \
                 else "table.md.j2"
-            files = (t.file, *(other.file for other in TABLES if other.explains == t.name))
+            files = (t.file, *(other.file for other in TABLES if other.explains == t.name),
+                     *SHOWN_WITH.get(t.name, ()))
             out.append(page(t.page, template, files, BOOST_HOLDER, wide=True, t=t,
                             tp=data.tables[t.name][0]))
     out += [

@@ -1,7 +1,8 @@
 """After the pages are written: build the site with MkDocs, atomically.
 
-MkDocs builds into a fresh folder beside site/; only a successful build replaces
-site/, so a failed or interrupted build leaves the last good site in place.
+MkDocs builds into a fresh folder beside site/, where our own assets are then minified;
+only a successful build replaces site/, so a failed or interrupted build leaves the last
+good site in place.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from .minify import minify_assets
 
 
 class SiteBuildError(Exception):
@@ -36,6 +39,7 @@ def build_site(config: Path, site_dir: Path) -> None:
         if result.returncode != 0:
             raise SiteBuildError(f"mkdocs build failed (exit {result.returncode}); "
                                  f"{site_dir} is unchanged")
+        minify_assets(fresh)
         old = parent / f"{site_dir.name}.old-{fresh.name.rsplit('-', 1)[-1]}"
         if site_dir.exists():
             site_dir.rename(old)

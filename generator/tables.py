@@ -640,7 +640,7 @@ CLAIMS = Table(
     intro="Each claim of the article that starts this site, the verdict after checking it, "
           "and what the sources say. Verdicts are a scale of their own, apart from the "
           "evidence grades of the findings. The article's claims about how ketamine acts are "
-          "checked on the mechanisms page.")
+          "checked on the mechanisms page; its own comparison table follows the claims.")
 
 OUTCOMES = Table(
     name="outcomes", profile_rank=1, paged=False, file="outcomes.csv", model=Outcome, key=("id",),

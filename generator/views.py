@@ -395,7 +395,7 @@ class Dataset:
     terms: dict[str, str]
     modalities: tuple[ModalityView, ...]
     overview: Table
-    glance: Table
+    article_comparison: Table  # the article's own table, checked: on the claims page
     tables: dict[str, tuple[TablePage, ...]]  # the pages of each declared table with one
     table_links: tuple[tuple[str, str, str], ...]  # (title, page, caption) of those tables
     derived_costs: Table

@@ -260,6 +260,18 @@ def test_the_built_site_is_readable_by_a_web_server(built_site: Path) -> None:
     assert (built_site / "site").stat().st_mode & 0o755 == 0o755
 
 
+def test_our_stylesheet_and_script_are_published_minified(built_site: Path) -> None:
+    """The readable sources stay in docs/; the site serves them without comments (the
+    browser tests run against these copies, so they also show that nothing broke)."""
+    from generator.minify import OWN_ASSETS
+
+    for name in OWN_ASSETS:
+        source = (built_site / "docs" / name).read_text("utf-8")
+        published = (built_site / "site" / name).read_text("utf-8")
+        assert "/*" in source and "/*" not in published, name
+        assert len(published) < 0.8 * len(source), name
+
+
 def test_a_new_price_jurisdiction_and_source_need_no_other_change(tmp_path: Path) -> None:
     """What a maintainer adds most often passes with no golden update and shows up where a
     visitor looks: the price on the costs page, the place on "Where I live"."""
