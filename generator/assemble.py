@@ -23,7 +23,7 @@ from .prices import Prices
 from .profiles import Profiles, article_comparison, outcome_groups
 from .tables import (
     ASPECTS,
-    CLAIMS,
+    CLAIMS_PAGE,
     COSTS,
     COVERAGE,
     EVIDENCE,
@@ -106,13 +106,12 @@ def assemble(rows: Rows) -> Dataset:
     overview = profiles.overview()
     # The article's own comparison is shown with its other claims, on the claims page.
     compared = article_comparison(cells, rows.of(ASPECTS))
-    assert CLAIMS.page is not None
     derived = prices.table()
     glossary = tuple(TermView(t, c.cites(t.sources)) for t in
                      sorted(rows.records(GLOSSARY), key=lambda t: t.term.lower()))
 
     # Back-links come from where rows actually landed, so they follow pagination.
-    placed: list[tuple[str, TableView]] = [("index.md", overview), (CLAIMS.page, compared),
+    placed: list[tuple[str, TableView]] = [("index.md", overview), (CLAIMS_PAGE, compared),
                                            ("costs.md", derived)]
     for pages in tables.values():
         placed += [(p.path, p.table) for p in pages]

@@ -117,9 +117,9 @@ class Writer:
     def glance_parts(self, f: FactView, context: str = "") -> tuple[str, str]:
         """A fact in a phrase with its grade, the rest one tap away (the home matrix, a
         comparison's differences): its element's attributes and its content. `context`
-        names what the value is about, e.g. a study: it leads the whole value, on demand."""
-        shown = f.glance or f.value
+        names what the value is about ("Dissociation:"): it leads the whole value."""
         whole = f"{context} {f.value}" if context else f.value
+        shown = f.glance or whole  # a long whole has a glance: validation warns otherwise
         more = [] if whole == shown else [str(self.gloss(_sentence(whole)))]
         more += self._on_demand(f)
         n = len(f.cites)
@@ -219,7 +219,8 @@ class Writer:
         without script). Written here, not by the script: inserted after the first paint,
         it made the browser restyle and lay out the whole table again."""
         box = f"{ident}-filter"
-        return (f'<div class="table-filter"><label for="{box}">Filter rows</label>'
+        return (f'<div class="table-filter" data-search-exclude>'
+                f'<label for="{box}">Filter rows</label>'
                 f'<input type="search" id="{box}" autocomplete="off" spellcheck="false" '
                 f'aria-controls="{ident}" aria-describedby="{box}-status">'
                 f'<p id="{box}-status" role="status" aria-live="polite"></p></div>\n')
@@ -241,8 +242,9 @@ class Writer:
             f'<th scope="col"{SORT_ATTRS[sort]}>{escape_text(col)}</th>'
             for col, sort in zip(t.columns, t.sorts, strict=True)
         ) + (REVIEWED_HEADER if t.dated else "")
-        # On a phone each row is a card and each cell shows its column's name: the page
-        # script copies the headings into the cells, which keeps them out of every row here.
+        # On a phone each row is a card and each cell shows its column's name: a script in
+        # the page (theme partial table-labels.html) copies the headings into the cells
+        # before the first layout, which keeps them out of every row here.
         attrs = tuple("" if not t.searchable or t.searchable[i] else " data-search-exclude"
                       for i in range(len(t.columns)))
         rows = "".join(self.row(r, attrs, t.dated) + "\n" for r in built)

@@ -118,7 +118,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "headline-missing": ("no row of {modality} is its headline",
                          "set headline to true on the row the home page should show"),
     "glance-missing": ("the home page or a comparison shows this fact in a phrase, and its "
-                       "value is {length} characters, over {limit}",
+                       "value (with the row's name, if it is shown under one) is {length} "
+                       "characters, over {limit}",
                        "add a glance: the value in a phrase of at most {limit} characters"),
     "explains-nothing": ("{key} names no group of results in {file}",
                          "check the modality and comparator, or add the results first"),

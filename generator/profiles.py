@@ -1,4 +1,4 @@
-"""Modality profiles, comparisons and the home page's tables: part of the assemble stage.
+"""Modality profiles, comparisons and the home page's matrix: part of the assemble stage.
 
 These pages are bespoke, but they read the same FactViews as the table pages, so a fact
 reads the same wherever it is shown.
@@ -98,10 +98,7 @@ class Profiles:
             # Validation makes sure a modality with rows has its headline.
             return Cell("Nothing on this in the sources checked")
         fact = self.cells.fact(f"{table.name}-{record.id}", record, record.reviewed)
-        name = table.headline(record)
-        if fact.value.casefold().startswith(name.casefold()):
-            return Cell(facts=(fact,))  # "Boxed warning: ..." names itself
-        return Cell(f"{name}:", facts=(fact,))
+        return Cell(table.headline_name(record), facts=(fact,))
 
     def aspects(self, m: Modality) -> list[tuple[str, str, Cell]]:
         """(anchor, label, cell) for every aspect a profile or comparison shows."""

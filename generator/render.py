@@ -64,6 +64,7 @@ class Page:
     # profiles are boosted, comparisons (two profiles side by side) lowered.
     search_boost: float | None = None
     wide: bool = False  # a page of wide tables: no table of contents beside it
+    landing: bool = False  # the home page: its matrix takes the navigation's width too
     reviewed: dt.date | None = None  # the newest review of the facts it shows
 
 
@@ -159,9 +160,10 @@ def _environment(data: Dataset, repo_url: str | None
 def pages(data: Dataset) -> list[Page]:
     """Every generated page, in navigation order."""
     def page(path: str, template: str, files: tuple[str, ...], boost: float | None = None,
-             wide: bool = False, **context: Any) -> Page:
+             wide: bool = False, landing: bool = False, **context: Any) -> Page:
         days = [data.reviewed_files[f] for f in files if f in data.reviewed_files]
-        return Page(path, template, files, context, boost, wide, max(days, default=None))
+        return Page(path, template, files, context, boost, wide, landing,
+                    max(days, default=None))
 
     everything = tuple(t.file for t in TABLES)
     # The files a page shows facts from, for its banner: a profile shows every table that
@@ -169,7 +171,7 @@ def pages(data: Dataset) -> list[Page]:
     profile_files = (MODALITIES.file, *(t.file for t in profile_tables()),
                      *(t.file for t in TABLES if t.explains))
     out = [
-        page("index.md", "index.md.j2", profile_files, wide=True),
+        page("index.md", "index.md.j2", profile_files, wide=True, landing=True),
         page("modalities/index.md", "modalities.md.j2", (MODALITIES.file,)),
         page("compare/index.md", "compare_index.md.j2", (MODALITIES.file,)),
     ]

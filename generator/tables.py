@@ -558,6 +558,15 @@ class Table(Generic[R]):
     # a glance needs a `glance` (a warning otherwise); a headline row's fact always is.
     glanced: tuple[str, ...] = ()
 
+    def headline_name(self, record: R) -> str:
+        """What a headline row is named by where it is shown ("Dissociation:"), or "" when
+        its value names itself ("Boxed warning: ...")."""
+        if self.headline is None:
+            return ""
+        name = self.headline(record)
+        value = str(getattr(record, "value", ""))
+        return "" if value.casefold().startswith(name.casefold()) else f"{name}:"
+
     @property
     def references(self) -> dict[str, str]:
         """Top-level fields that point at another table, and which table."""
@@ -630,9 +639,10 @@ MECHANISMS = Table(
     row_label=lambda m: f"Mechanisms: {m.action}",
     intro="The article's claims about how ketamine acts, in its own words, beside what the "
           "sources say. Only the sources' findings carry a grade.")
+CLAIMS_PAGE = "claims.md"  # the article's claims, then its own comparison table
 CLAIMS = Table(
     name="claims", file="claims.yaml", model=Claim, key=("id",),
-    title="The article's claims, checked", page="claims.md",
+    title="The article's claims, checked", page=CLAIMS_PAGE,
     caption="Each checked claim of the article, its verdict and what the sources say",
     columns=(Column("Claim in the article", "claim", quote=True), Column("Verdict", "verdict"),
              Column("What the sources say", "finding")),

@@ -409,14 +409,17 @@ def _check_glances(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Proble
             for p in _check_glance(getattr(row.record, name), row, f"{name}.glance")]
 
 
-def _check_glance(fact: Any, row: Row[Any], field: str) -> list[Problem]:
-    """A fact shown in a phrase has one: its glance, or a value short enough to be one.
-    A warning: the page still shows the whole value."""
-    if not isinstance(fact, (Fact, HeadlineFact)) or fact.glance is not None \
-            or len(fact.value) <= GLANCE_MAX:
+def _check_glance(fact: Any, row: Row[Any], field: str, name: str = "") -> list[Problem]:
+    """A fact shown in a phrase has one: its glance, or a value short enough to be one
+    with the `name` it is shown under ("Dissociation: 41% ..."). A warning: the page still
+    shows the whole value."""
+    if not isinstance(fact, (Fact, HeadlineFact)) or fact.glance is not None:
+        return []
+    whole = f"{name} {fact.value}" if name else fact.value
+    if len(whole) <= GLANCE_MAX:
         return []
     return [Problem.of("glance-missing", row.path, row.line, field, warning=True,
-                       length=len(fact.value), limit=GLANCE_MAX)]
+                       length=len(whole), limit=GLANCE_MAX)]
 
 
 def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Problem]:
@@ -437,7 +440,7 @@ def _check_headlines(table: Table[Any], rows: tuple[Row[Any], ...]) -> list[Prob
                                        modality=repr(modality), first=first[modality]))
         else:
             first[modality] = row.line
-            problems += _check_glance(row.record, row, "glance")
+            problems += _check_glance(row.record, row, "glance", table.headline_name(row.record))
     for modality, row in seen.items():
         if modality not in first:
             problems.append(Problem.of("headline-missing", row.path, row.line, "headline",

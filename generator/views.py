@@ -136,7 +136,7 @@ class Table:
     columns: tuple[str, ...]
     sorts: tuple[str, ...]  # per column: text, number, date or none
     rows: Sequence[TableRow]
-    filterable: bool = False  # long tables get a filter box (added by the page script)
+    filterable: bool = False  # long tables get a filter box (tables.js makes it work)
     searchable: tuple[bool, ...] = ()  # per column; a False column is kept out of search
     dated: bool = True  # a Reviewed column; a short table whose rows share a date says it once
 

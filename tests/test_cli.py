@@ -105,9 +105,10 @@ def test_a_long_headline_without_a_glance_is_a_warning_and_a_glance_fixes_it(
     course = project / "data" / "course.csv"
     long = "Six infusions over two to three weeks in the trials and each over forty minutes"
     course.write_text(course.read_text("utf-8").replace(
-        "Six infusions over two to three weeks in trials", long), "utf-8")
+        "Six infusions in three weeks", long), "utf-8")
     expected = ("data/course.csv:2: glance: warning: the home page or a comparison shows this "
-                f"fact in a phrase, and its value is {len(long)} characters, over 60 (add a "
+                "fact in a phrase, and its value (with the row's name, if it is shown under "
+                f"one) is {len('Sessions and schedule: ' + long)} characters, over 60 (add a "
                 "glance: the value in a phrase of at most 60 characters) [glance-missing]")
     plain = run_generator("check", cwd=project)
     assert plain.returncode == 0 and expected in plain.stderr

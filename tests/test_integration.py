@@ -265,6 +265,10 @@ def test_our_stylesheet_and_script_are_published_minified(built_site: Path) -> N
     browser tests run against these copies, so they also show that nothing broke)."""
     from generator.minify import OWN_ASSETS
 
+    # every stylesheet and script mkdocs.yml adds of ours (the vendored ones are minified)
+    config = (built_site / "mkdocs.yml").read_text("utf-8")
+    listed = set(re.findall(r"^  - (assets/\S+\.(?:css|js))$", config, re.M))
+    assert {a for a in listed if "/vendor/" not in a} == set(OWN_ASSETS)
     for name in OWN_ASSETS:
         source = (built_site / "docs" / name).read_text("utf-8")
         published = (built_site / "site" / name).read_text("utf-8")

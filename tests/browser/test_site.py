@@ -715,8 +715,10 @@ def test_the_home_matrix_is_a_card_per_treatment_with_sources_a_tap_away(phone: 
             first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
             assert first and second and second["y"] >= first["y"] + first["height"] - 1
             labels = cells.evaluate_all("tds => tds.slice(1).map(td => "
-                                        "getComputedStyle(td, '::before').content)")
-            assert len(labels) == questions and all(len(x) > 2 for x in labels), labels
+                                        "td.getAttribute('data-label') || '')")
+            assert len(labels) == questions and all(labels), labels
+            label = cells.nth(1).evaluate("td => getComputedStyle(td, '::before').content")
+            assert label.strip('"') == labels[0]  # shown above the answer
         fact = tab.locator(f"{_MATRIX} .fact-glance").first
         summary = fact.locator("summary")
         sources = int(re.search(r"(\d+) sources?", summary.inner_text()).group(1))
@@ -767,3 +769,31 @@ def test_the_404_page_keeps_the_disclaimer_and_says_what_happened(page: Any,
     assert page.title().startswith("Page not found")
     assert page.locator(".admonition-title", has_text="not medical advice").is_visible()
     assert page.get_by_role("link", name="home page").count() == 1
+
+
+def test_the_colour_toggle_switches_the_palette_and_keeps_it_on_the_next_page(
+        browser: Any, base_url: str) -> None:
+    """The theme's own palette switch (partials/palette.html, in place of Material's)."""
+    context = browser.new_context(color_scheme="light", service_workers="block")
+    try:
+        tab = context.new_page()
+        tab.goto(base_url, wait_until="load")
+        scheme = "document.body.getAttribute('data-md-color-scheme')"
+        meta = "document.querySelector('meta[name=color-scheme]').content"
+        assert tab.evaluate(scheme) == "default" and tab.evaluate(meta) == "light"
+        toggles = tab.locator("form[data-md-palette] label:visible")
+        assert toggles.count() == 1
+        toggles.first.click()
+        assert tab.evaluate(scheme) == "slate" and tab.evaluate(meta) == "dark"
+        theme = tab.evaluate("document.querySelector('meta[name=theme-color]').content")
+        assert re.fullmatch(r"#[0-9a-f]{6}", theme)
+        tab.goto(base_url + "costs/", wait_until="load")
+        assert tab.evaluate(scheme) == "slate"
+        # a stored value that is not a palette choice falls back to the media query
+        tab.evaluate("localStorage.setItem(__md_scope.pathname + '.__palette', "
+                     "'{\"index\": \"x\"}')")
+        tab.reload(wait_until="load")
+        assert tab.evaluate(scheme) == "default"
+        assert tab.locator("form[data-md-palette] label:visible").count() == 1
+    finally:
+        context.close()

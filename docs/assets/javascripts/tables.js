@@ -18,15 +18,14 @@
  * - A `[data-place-list]` (the "Where I live" page) gets a box that shows only the
  *   places one of whose names starts with the query (see makePlaceFilter).
  *
- * Runs through Material's `document$` (then in a task of its own), so it also works with
- * instant navigation. The phone layout's cell labels are written before the page is first
- * laid out, by the theme partial table-labels.html; the filter boxes by the generator.
+ * Runs through Material's `document$` (then in a task of its own). The phone layout's cell
+ * labels are written before the page is first laid out, by the theme partial
+ * table-labels.html (outside the content, so it runs on a full page load: the site does
+ * not use instant navigation); the filter boxes by the generator.
  * It makes no request of its own.
  */
 (function () {
   "use strict";
-
-  var filterCount = 0;
 
   function headerRow(table) {
     var head = table.tHead;
@@ -103,7 +102,8 @@
     return text.replace(/\s+/g, " ").trim().toLowerCase();
   }
 
-  // A labelled search box with a polite status line under it, ids derived from `id`.
+  // A labelled search box with a polite status line under it, ids derived from `id`
+  // ("Where I live"; a data table's box is written by the generator).
   function filterBox(id, labelText, controls) {
     var box = document.createElement("div");
     box.className = "table-filter";
@@ -130,27 +130,17 @@
   function makeFilterable(table) {
     if (table.hasAttribute("data-filter-ready")) return;
     table.setAttribute("data-filter-ready", "");
-    filterCount += 1;
-    var base = (table.id || "table-" + filterCount) + "-filter";
+    var base = table.id + "-filter";
     var rows = [];
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.push.apply(rows, body.rows);
     });
 
-    // The generator writes the box (markup.py, Writer.filter_box: the same markup and
-    // ids): inserted now, it would restyle the whole table after it.
-    var written = document.getElementById(base);
-    var parts = written && written.tagName === "INPUT"
-      ? {input: written, status: document.getElementById(base + "-status")}
-      : filterBox(base, "Filter rows", table.id);
-    var input = parts.input, status = parts.status;
-
-    // Above the table's scroll box if it has one, so the box does not scroll away.
-    if (parts.box) {
-      var anchor = table.parentElement && table.parentElement.classList.contains("table-scroll")
-        ? table.parentElement : table;
-      anchor.parentNode.insertBefore(parts.box, anchor);
-    }
+    // The generator writes the box (markup.py, Writer.filter_box), so that it is there
+    // at the first layout: inserted now, it would restyle the whole table after it.
+    var input = document.getElementById(base);
+    var status = document.getElementById(base + "-status");
+    if (!input || !status) return;
 
     var texts = rows.map(function (tr) { return normalise(tr.textContent || ""); });
     var last = null;
