@@ -438,6 +438,26 @@ _BEFORE_FILTER = """box => {
 }"""
 
 
+def test_filter_box_shows_only_the_rows_that_match(page: Any, base_url: str) -> None:
+    page.goto(base_url + "costs/")
+    rows = page.locator("#table-costs tbody tr")
+    total = rows.count()
+    box = page.get_by_role("searchbox", name="Filter rows")
+    status = page.locator("#table-costs-filter-status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.text_content() == f"{total} of {total} rows shown"
+    box.evaluate(_BEFORE_FILTER)  # reached with the keyboard, like any control
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "table-costs-filter"
+    page.keyboard.type("ESKETAMINE")  # case does not matter
+    visible = [rows.nth(i) for i in range(total) if rows.nth(i).is_visible()]
+    assert 0 < len(visible) < total
+    assert all("esketamine" in r.text_content().lower() for r in visible)
+    assert status.text_content() == f"{len(visible)} of {total} rows shown"
+    box.fill("")
+    assert status.text_content() == f"{total} of {total} rows shown"
+
+
 # "Where I live": a place is found by its name or any other name it goes by, and only it.
 PLACES = [
     ("UK", ["United Kingdom"]), ("britain", ["United Kingdom"]), ("England", ["United Kingdom"]),
