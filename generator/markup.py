@@ -214,16 +214,18 @@ class Writer:
         return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
     @staticmethod
-    def filter_box(ident: str) -> str:
-        """A long table's "Filter rows" box, which tables.js makes work (and CSS hides
-        without script). Written here, not by the script: inserted after the first paint,
-        it made the browser restyle and lay out the whole table again."""
-        box = f"{ident}-filter"
-        return (f'<div class="table-filter" data-search-exclude>'
-                f'<label for="{box}">Filter rows</label>'
-                f'<input type="search" id="{box}" autocomplete="off" spellcheck="false" '
-                f'aria-controls="{ident}" aria-describedby="{box}-status">'
-                f'<p id="{box}-status" role="status" aria-live="polite"></p></div>\n')
+    def filter_box(box: str, label: str, controls: str = "") -> Markup:
+        """A search box with a polite status line (ids `box`, `box`-status), which tables.js
+        makes work (and CSS hides without script): a long table's "Filter rows", the
+        places' finder. Written here, not by the script: inserted after the first paint, it
+        made the browser restyle and lay out everything after it again."""
+        aria = f' aria-controls="{escape(controls)}"' if controls else ""
+        return Markup(f'<div class="table-filter" data-search-exclude>'
+                      f'<label for="{escape(box)}">{escape_text(label)}</label>'
+                      f'<input type="search" id="{escape(box)}" autocomplete="off" '
+                      f'spellcheck="false"{aria} aria-describedby="{escape(box)}-status">'
+                      f'<p id="{escape(box)}-status" role="status" aria-live="polite"></p>'
+                      f"</div>\n")
 
     def table(self, t: Table, id: str) -> Markup:
         ident = f"table-{escape(id)}"
@@ -250,7 +252,9 @@ class Writer:
         rows = "".join(self.row(r, attrs, t.dated) + "\n" for r in built)
         filterable = " filterable" if t.filterable else ""
         return Markup(
-            (self.filter_box(ident) if t.filterable else "") +
+            # str(): Markup + str would escape the table's markup
+            (str(self.filter_box(f"{ident}-filter", "Filter rows", ident)) if t.filterable
+             else "") +
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '
             f'tabindex="0">\n'
             f'<table class="data-table{filterable}" id="{ident}">\n'

@@ -144,6 +144,7 @@ def _environment(data: Dataset, repo_url: str | None
     env.globals["badge_html"] = jinja2.pass_context(lambda ctx, b: writer(ctx).badge(b))
     env.globals["source_link"] = jinja2.pass_context(lambda ctx, f: Markup(writer(ctx).source(f)))
     env.globals["cites_html"] = jinja2.pass_context(lambda ctx, c: writer(ctx).cites(tuple(c)))
+    env.globals["filter_box"] = Writer.filter_box
     env.globals["modality_page"] = modality_page
     env.globals["cell_html"] = jinja2.pass_context(
         lambda ctx, c, tag: Markup("<{0}{1}>{2}</{0}>".format(tag, *writer(ctx).cell(c))))

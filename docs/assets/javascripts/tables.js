@@ -15,13 +15,13 @@
  *   does not contain the query (case-insensitive) and says "N of M rows shown" in a
  *   polite live region.
  *
- * - A `[data-place-list]` (the "Where I live" page) gets a box that shows only the
+ * - The box above a `[data-place-list]` (the "Where I live" page) shows only the
  *   places one of whose names starts with the query (see makePlaceFilter).
  *
  * Runs through Material's `document$` (then in a task of its own). The phone layout's cell
  * labels are written before the page is first laid out, by the theme partial
  * table-labels.html (outside the content, so it runs on a full page load: the site does
- * not use instant navigation); the filter boxes by the generator.
+ * not use instant navigation); the search boxes by the generator.
  * It makes no request of its own.
  */
 (function () {
@@ -102,31 +102,6 @@
     return text.replace(/\s+/g, " ").trim().toLowerCase();
   }
 
-  // A labelled search box with a polite status line under it, ids derived from `id`
-  // ("Where I live"; a data table's box is written by the generator).
-  function filterBox(id, labelText, controls) {
-    var box = document.createElement("div");
-    box.className = "table-filter";
-    var label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = labelText;
-    var input = document.createElement("input");
-    input.type = "search";
-    input.id = id;
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    if (controls) input.setAttribute("aria-controls", controls);
-    var status = document.createElement("p");
-    status.id = id + "-status";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    input.setAttribute("aria-describedby", status.id);
-    box.appendChild(label);
-    box.appendChild(input);
-    box.appendChild(status);
-    return {box: box, input: input, status: status};
-  }
-
   function makeFilterable(table) {
     if (table.hasAttribute("data-filter-ready")) return;
     table.setAttribute("data-filter-ready", "");
@@ -172,9 +147,10 @@
     var names = places.map(function (place) {
       return place.getAttribute("data-names").split("|").map(normalise);
     });
-    var parts = filterBox("place-filter", "Find your country or region", null);
-    var input = parts.input, status = parts.status;
-    list.parentNode.insertBefore(parts.box, list);
+    // Written by the generator, like a table's box.
+    var input = document.getElementById("place-filter");
+    var status = document.getElementById("place-filter-status");
+    if (!input || !status) return;
 
     function matches(query, own) {
       return own.some(function (name) {
