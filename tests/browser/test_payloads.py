@@ -37,7 +37,7 @@ import pytest
 import yaml
 
 from ..conftest import make_project
-from .conftest import DESKTOP, ROOT, serve_folder
+from .conftest import DESKTOP, ROOT, lay_out_everything, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -379,7 +379,11 @@ def visits(browser: Any, payload_site: PayloadSite, payload_url: str) -> dict[st
             # Move the pointer over the page, for anything hooked to mouse events.
             tab.mouse.move(400, 300)
             tab.mouse.move(600, 500)
-            tab.wait_for_timeout(50)
+            # That loads Material's bundle (partials/bundle-on-demand.html): let it start,
+            # so that what it does with the page is tested too. It starts in a timer.
+            tab.wait_for_function("() => typeof window.component$ !== 'undefined'")
+            tab.evaluate("() => new Promise(done => setTimeout(done, 50))")
+            lay_out_everything(tab)
             # Hover what carries a payload in its title, so that its tooltip is made.
             tooltips: dict[str, str | None] = {}
             for marker in tab.evaluate(MARK_TITLED):

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from ..conftest import CHROMIUM, IN_CI, missing
-from .conftest import DESKTOP, ROOT
+from .conftest import DESKTOP, ROOT, lay_out_everything
 
 pytestmark = pytest.mark.browser
 
@@ -273,6 +273,45 @@ SETTLED_RESULTS = """term => {
   }
   return links.length > 0 && performance.now() - seen.since > 400;
 }"""
+
+
+def _bundles(requested: list[str]) -> list[str]:
+    return [url for url in requested if "/assets/javascripts/bundle." in url]
+
+
+def test_materials_bundle_waits_for_the_visitor_and_starts_at_the_first_scroll(
+        page: Any, base_url: str) -> None:
+    """partials/bundle-on-demand.html: no bundle while the page loads; the first scroll
+    loads it and Material starts (its header title follows the heading out of view)."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + "outcomes/", wait_until="load")
+    page.wait_for_timeout(300)
+    assert _bundles(requested) == [], "the bundle loaded before the visitor did anything"
+    assert page.evaluate("typeof window.component$") == "undefined"
+    page.mouse.wheel(0, 2500)
+    page.wait_for_selector(".md-header__title--active")
+    assert len(_bundles(requested)) == 1
+
+
+def test_a_page_opened_from_a_search_result_highlights_the_term_at_once(
+        page: Any, base_url: str) -> None:
+    """A result link (?h=) starts Material without waiting for the visitor: it marks the
+    term searched for."""
+    page.goto(base_url + "legal/?h=schedule", wait_until="load")
+    page.wait_for_selector("article mark", state="attached")
+    assert page.locator("article mark").first.text_content().lower() == "schedule"
+
+
+def test_the_first_tab_to_a_fact_detail_shows_its_focus_ring(page: Any, base_url: str) -> None:
+    """Material draws a toggle's focus ring only once its bundle has marked the element;
+    the bundle loads at that first key, so extra.css asks the browser's own ring."""
+    page.goto(base_url, wait_until="load")
+    page.locator("#table-overview .fact-glance .grade").first.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, "
+                            "getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["SUMMARY", "auto"], focused
 
 
 @pytest.mark.parametrize(("term", "expected"), SEARCHES)
@@ -648,6 +687,7 @@ def test_no_sideways_scroll_at_360px(phone: Any, base_url: str, page_paths: list
     try:
         for path in page_paths:
             tab.goto(base_url + path, wait_until="load")
+            lay_out_everything(tab)
             width = tab.evaluate("document.documentElement.scrollWidth")
             if width > SMALL_SCREEN:
                 culprits = tab.evaluate(_WIDE_ELEMENTS, SMALL_SCREEN)
@@ -681,6 +721,7 @@ def test_every_price_is_fully_visible_at_360px(phone: Any, base_url: str) -> Non
     try:
         for path in ("", "costs/", "compare/iv-infusion-vs-esketamine-nasal/"):
             tab.goto(base_url + path, wait_until="load")
+            lay_out_everything(tab)
             prices = tab.evaluate(
                 "() => [...document.querySelectorAll('[data-fact]')]"
                 ".filter(el => /\\$[0-9]/.test(el.textContent)).length")
@@ -704,6 +745,7 @@ _GRADES_OUT_OF_VIEW = """() => [...document.querySelectorAll('table.data-table')
                                   "mechanisms/", "where-i-live/"])
 def test_the_grade_column_is_in_view_at_1280px(page: Any, base_url: str, path: str) -> None:
     page.goto(base_url + path, wait_until="load")
+    lay_out_everything(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert page.evaluate(_GRADES_OUT_OF_VIEW) == [], f"/{path}: grades off-screen"
 
@@ -727,6 +769,7 @@ def test_the_home_matrix_is_a_card_per_treatment_with_sources_a_tap_away(phone: 
     tab = phone.new_page()
     try:
         tab.goto(base_url, wait_until="load")
+        lay_out_everything(tab)
         rows = tab.locator(f"{_MATRIX} tbody tr")
         questions = tab.locator(f"{_MATRIX} thead th").count() - 1
         assert rows.count() >= 4
