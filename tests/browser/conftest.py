@@ -25,15 +25,6 @@ from ..static_host import serve_folder
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DESKTOP = {"width": 1280, "height": 900}
-# extra.css lets the browser skip laying out tables and cards far from the screen
-# (content-visibility: auto), and a skipped one clips what overflows it. A test of
-# layout measures what the visitor sees once they scroll to each: everything laid out.
-LAID_OUT = "* { content-visibility: visible !important; }"
-
-
-def lay_out_everything(tab: Any) -> None:
-    """Lay out every table and card of the loaded page, as if scrolled to each."""
-    tab.add_style_tag(content=LAID_OUT)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -37,7 +37,7 @@ import pytest
 import yaml
 
 from ..conftest import make_project
-from .conftest import DESKTOP, ROOT, lay_out_everything, serve_folder
+from .conftest import DESKTOP, ROOT, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -383,7 +383,6 @@ def visits(browser: Any, payload_site: PayloadSite, payload_url: str) -> dict[st
             # so that what it does with the page is tested too. It starts in a timer.
             tab.wait_for_function("() => typeof window.component$ !== 'undefined'")
             tab.evaluate("() => new Promise(done => setTimeout(done, 50))")
-            lay_out_everything(tab)
             # Hover what carries a payload in its title, so that its tooltip is made.
             tooltips: dict[str, str | None] = {}
             for marker in tab.evaluate(MARK_TITLED):
