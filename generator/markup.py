@@ -19,9 +19,13 @@ from .views import Badge, Cell, Cite, FactView, SourceView, Table, TableRow
 
 Url = Callable[[str], str]
 
-SORT_ATTRS = {"number": ' data-sort-method="number"', "none": ' data-sort-method="none"',
-              "text": "", "date": ""}
-REVIEWED_HEADER = '<th scope="col">Reviewed</th>'
+# A sortable header is written as tablesort leaves it (role, tab stop): set by the script,
+# those attributes made the browser restyle and lay out the whole page once more.
+SORTABLE = ' role="columnheader" tabindex="0"'
+SORT_ATTRS = {"number": f' data-sort-method="number"{SORTABLE}',
+              "none": ' data-sort-method="none"',
+              "text": SORTABLE, "date": f' data-sort-method="isodate"{SORTABLE}'}
+REVIEWED_HEADER = f'<th scope="col"{SORT_ATTRS["date"]}>Reviewed</th>'
 SHOWN_CITES = 3  # source links a fact shows in its cell; the rest are in its detail
 
 
@@ -214,17 +218,19 @@ class Writer:
         return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
     @staticmethod
-    def filter_box(box: str, label: str, controls: str = "") -> Markup:
+    def filter_box(box: str, label: str, status: str, controls: str = "") -> Markup:
         """A search box with a polite status line (ids `box`, `box`-status), which tables.js
         makes work (and CSS hides without script): a long table's "Filter rows", the
-        places' finder. Written here, not by the script: inserted after the first paint, it
-        made the browser restyle and lay out everything after it again."""
+        places' finder. Written here, not by the script, and with the status before any
+        filtering ("12 of 12 rows shown"): inserted or filled after the first paint, they
+        made the browser restyle and lay out everything after them again."""
         aria = f' aria-controls="{escape(controls)}"' if controls else ""
         return Markup(f'<div class="table-filter" data-search-exclude>'
                       f'<label for="{escape(box)}">{escape_text(label)}</label>'
                       f'<input type="search" id="{escape(box)}" autocomplete="off" '
                       f'spellcheck="false"{aria} aria-describedby="{escape(box)}-status">'
-                      f'<p id="{escape(box)}-status" role="status" aria-live="polite"></p>'
+                      f'<p id="{escape(box)}-status" role="status" aria-live="polite">'
+                      f"{escape_text(status)}</p>"
                       f"</div>\n")
 
     def table(self, t: Table, id: str) -> Markup:
@@ -253,7 +259,9 @@ class Writer:
         filterable = " filterable" if t.filterable else ""
         return Markup(
             # str(): Markup + str would escape the table's markup
-            (str(self.filter_box(f"{ident}-filter", "Filter rows", ident)) if t.filterable
+            (str(self.filter_box(f"{ident}-filter", "Filter rows",
+                                 f"{len(built)} of {len(built)} rows shown", ident))
+             if t.filterable
              else "") +
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '
             f'tabindex="0">\n'

@@ -131,9 +131,9 @@
       });
       status.textContent = shown + " of " + rows.length + " rows shown";
     }
+    // The generator writes the status as it is before any filtering.
     input.addEventListener("input", update);
     input.addEventListener("search", update); // Escape or the clear button
-    update();
   }
 
   // "Where I live": one section per place, each naming itself and its other names in
@@ -173,7 +173,6 @@
     }
     input.addEventListener("input", update);
     input.addEventListener("search", update);
-    update();
   }
 
   function init() {
