@@ -19,9 +19,10 @@ from .views import Badge, Cell, Cite, FactView, SourceView, Table, TableRow
 
 Url = Callable[[str], str]
 
-# A sortable header is written as tablesort leaves it (role, tab stop): set by the script,
-# those attributes made the browser restyle and lay out the whole page once more.
-SORTABLE = ' role="columnheader" tabindex="0"'
+# A sortable header is written with the tab stop tablesort would give it: set by the
+# script, it made the browser restyle and lay out the whole page once more (extra.css
+# draws the sort icons on it).
+SORTABLE = ' tabindex="0"'
 SORT_ATTRS = {"number": f' data-sort-method="number"{SORTABLE}',
               "none": ' data-sort-method="none"',
               "text": SORTABLE, "date": f' data-sort-method="isodate"{SORTABLE}'}

@@ -40,6 +40,7 @@ from .views import Dataset
 
 TEMPLATES = Path(__file__).parent / "templates"
 ABBREVIATIONS = "includes/abbreviations.md"
+REPOSITORY = "includes/repository.md"  # where to report an error, for the About page
 BOOST_HOLDER = 2.0  # a page that holds facts: a table of its own or a modality's profile
 BOOST_REPEAT = 0.5  # a page that repeats facts held elsewhere
 # Table pages that also show another file's facts: the claims page ends with the article's
@@ -211,7 +212,8 @@ def pages(data: Dataset) -> list[Page]:
 
 
 def render_pages(data: Dataset, repo_url: str | None = None) -> Iterator[tuple[str, str]]:
-    """Render every page (and the glossary snippet), one at a time: (path under docs/, text).
+    """Render every page (and the glossary and repository snippets), one at a time: (path
+    under docs/, text).
 
     With `repo_url` (the repository's web address), tables link to their data file there;
     without it, to the copy of the file published with the site.
@@ -222,6 +224,8 @@ def render_pages(data: Dataset, repo_url: str | None = None) -> Iterator[tuple[s
         yield doc_file(p.path), template.render(data=data, page=p, **p.context)
         writers.clear()  # a page's caches serve only that page
     yield ABBREVIATIONS, env.get_template("abbreviations.md.j2").render(data=data)
+    yield REPOSITORY, env.get_template("repository.md.j2").render(
+        repo_url=repo_url.rstrip("/") if repo_url else None)
 
 
 def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:

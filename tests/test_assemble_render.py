@@ -146,6 +146,18 @@ def test_the_same_data_renders_byte_identical_pages() -> None:
     assert render(_dataset()) == render(_dataset())
 
 
+def test_the_about_page_links_the_repositorys_issues_where_its_address_is_known() -> None:
+    """REPO_URL (set where the site is published) gives the About page its "report an
+    error" link; a build without it says so instead of linking nowhere."""
+    url = "https://github.com/example/ketamine"
+    published = render(_dataset(), url + "/")["includes/repository.md"]
+    assert f'<a href="{url}/issues">its issues</a>' in published.replace("&#58;", ":").replace(
+        "&#47;", "/")
+    local = render(_dataset())["includes/repository.md"]
+    assert "<a " not in local and "does not know the repository" in local
+    assert '--8<-- "repository.md"' in (ROOT / "docs" / "about" / "index.md").read_text("utf-8")
+
+
 def test_every_generated_page_starts_with_the_banner_naming_its_data_files() -> None:
     for path, text in render(_dataset()).items():
         if path.startswith("includes/"):

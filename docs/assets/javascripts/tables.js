@@ -18,10 +18,12 @@
  * - The box above a `[data-place-list]` (the "Where I live" page) shows only the
  *   places one of whose names starts with the query (see makePlaceFilter).
  *
- * Runs through Material's `document$` (then in a task of its own). The phone layout's cell
- * labels are written before the page is first laid out, by the theme partial
- * table-labels.html (outside the content, so it runs on a full page load: the site does
- * not use instant navigation); the search boxes by the generator.
+ * Runs once the page is parsed, without Material's bundle (which loads only when the
+ * visitor first acts: theme partial bundle-on-demand.html). What it would otherwise change
+ * before the first layout is in the page already: the phone layout's cell labels (theme
+ * partial table-labels.html, outside the content, so it runs on a full page load: the site
+ * does not use instant navigation); the search boxes with their first status, and the
+ * sortable headers' role and tab stop (the generator).
  * It makes no request of its own.
  */
 (function () {
@@ -81,10 +83,11 @@
     new window.Tablesort(table);
     table.setAttribute("data-sortable-ready", "");
     Array.prototype.forEach.call(row.cells, function (th) {
+      // tablesort sets role="columnheader", which a <th scope="col"> has already; kept, it
+      // would restyle the headers now (Material styles that role) and lay out the page.
+      th.removeAttribute("role");
       if (th.getAttribute("data-sort-method") === "none") {
-        // Not sortable: no tab stop, and no role that Material styles as a sort control.
-        th.removeAttribute("tabindex");
-        th.removeAttribute("role");
+        th.removeAttribute("tabindex"); // not sortable: no tab stop
         return;
       }
       th.tabIndex = 0; // tablesort does this too; keep it if a future version does not
@@ -185,14 +188,7 @@
     });
   }
 
-  // In a task of its own, not inside the one in which Material sets up the page.
-  function initSoon() {
-    setTimeout(init, 0);
-  }
-
-  if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(initSoon);
-  } else if (document.readyState === "loading") {
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
