@@ -75,11 +75,11 @@ bench: $(BENCH)
 bench-quick: $(BENCH)
 	$(BIN)/python -m tests.bench.run --quick
 
-## lighthouse: Lighthouse (mobile) on five pages served gzip-compressed: scores, LCP, first-view bytes (RUNS=3: median of 3); needs Chromium and npm ci
+## lighthouse: Lighthouse (mobile) on five pages served gzip-compressed: scores, LCP, first-view bytes (RUNS=3: median of 3; CALIBRATE=1: again with the CPU slowdown fitted to this machine); needs Chromium and npm ci
 lighthouse: build
 	-$(BIN)/python docs/assets/overrides/trim_material_css.py --check
 	test node_modules/.package-lock.json -nt package-lock.json || npm ci --ignore-scripts --no-audit --no-fund
-	$(BIN)/python -m tests.lighthouse $(if $(RUNS),--runs $(RUNS))
+	$(BIN)/python -m tests.lighthouse $(if $(RUNS),--runs $(RUNS)) $(if $(CALIBRATE),--calibrate)
 
 ## build-zensical: write the pages, then build them with Zensical and our mkdocs.yml into site-zensical/
 # Zensical has no --site-dir: a throwaway config inherits mkdocs.yml and moves the output.

@@ -4,6 +4,7 @@
     python -m tests.lighthouse --runs 3      # each page 3 times, the median run kept
     python -m tests.lighthouse --details     # also every resource of the first view
     python -m tests.lighthouse --site site-zensical   # another build of the site
+    python -m tests.lighthouse --calibrate   # also with the CPU slowdown fitted to this machine
 
 It serves site/ on 127.0.0.1 (gzip for HTML, CSS, JavaScript, JSON and SVG, as GitHub Pages
 or nginx with gzip on would), runs Lighthouse (the npm devDependency, pinned in
@@ -11,6 +12,11 @@ package.json) with Debian's Chromium, headless, with its default mobile settings
 Power screen, simulated slow 4G, 4x CPU slowdown), and prints one table: page, the four
 category scores, Largest Contentful Paint and the bytes a first view transfers. Below it,
 every audit that cost a category points. The JSON reports go to tests/artifacts/lighthouse/.
+
+The preset's 4x CPU slowdown assumes a host of Lighthouse benchmark index about 1,533; on a
+slower or busier machine it emulates a slower phone than intended. --calibrate runs each
+page again with the multiplier Lighthouse's throttling guide gives for the index its preset
+run measured, and prints a second table: the phone the preset means, on this machine.
 
 It is a report, not a test: it exits 0 whatever the scores, and 1 only when Lighthouse
 itself fails (or site/, Node.js or Chromium is missing).
@@ -102,6 +108,7 @@ class Result:
     losses: list[str]  # audits that cost points, "category: audit title (score)"
     resources: list[tuple[str, int]]  # (URL, bytes transferred), largest first
     benchmark_index: float  # Lighthouse's measure of this machine's CPU speed at the run
+    slowdown: float | None  # the CPU multiplier, when not the preset's 4x
 
 
 class LighthouseFailed(Exception):
@@ -122,15 +129,30 @@ def chromium_flags() -> list[str]:
     return CHROMIUM_FLAGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
 
 
-def run_lighthouse(url: str, out: Path) -> dict[str, Any]:
-    """One Lighthouse run (mobile, the default), its JSON report written to `out`."""
+def cpu_multiplier(benchmark_index: float) -> float:
+    """The CPU slowdown that makes this machine the phone the mobile preset emulates.
+
+    Lighthouse's 4x assumes a host of benchmark index about 1,533; its throttling guide
+    (docs/throttling.md, "CPU throttling") scales the multiplier with the index, by the
+    formula of its CPU throttling calculator: 1,300 is 3x, 800 is 2x, 150 is 1x.
+    """
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return max(1.0, 1 + (benchmark_index - 150) / 650)
+
+
+def run_lighthouse(url: str, out: Path, slowdown: float | None = None) -> dict[str, Any]:
+    """One Lighthouse run (mobile, the default), its JSON report written to `out`; with
+    `slowdown`, that CPU multiplier instead of the preset's 4x."""
     command = [
         str(LIGHTHOUSE), url,
         "--output=json", f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={' '.join(chromium_flags())}",
         "--quiet",
-    ]
+    ] + ([f"--throttling.cpuSlowdownMultiplier={slowdown:.2f}"] if slowdown else [])
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not out.is_file():
@@ -142,7 +164,8 @@ def run_lighthouse(url: str, out: Path) -> dict[str, Any]:
     return report
 
 
-def summarise(page: str, url: str, report: dict[str, Any]) -> Result:
+def summarise(page: str, url: str, report: dict[str, Any],
+              slowdown: float | None = None) -> Result:
     """The figures of the table, and what cost points, from one JSON report."""
     audits = report["audits"]
     scores: dict[str, int] = {}
@@ -165,16 +188,18 @@ def summarise(page: str, url: str, report: dict[str, Any]) -> Result:
                   lcp_ms=float(audits["largest-contentful-paint"]["numericValue"]),
                   bytes=int(audits["total-byte-weight"]["numericValue"]),
                   losses=losses, resources=resources,
-                  benchmark_index=float(report["environment"]["benchmarkIndex"]))
+                  benchmark_index=float(report["environment"]["benchmarkIndex"]),
+                  slowdown=slowdown)
 
 
-def measure(page: str, url: str, runs: int) -> Result:
-    """`runs` Lighthouse runs of one page; the run with the median performance is kept."""
+def measure(page: str, url: str, runs: int, slowdown: float | None = None) -> Result:
+    """`runs` Lighthouse runs of one page; the run with the median performance is kept.
+    With `slowdown`, that CPU multiplier instead of the preset's 4x."""
     results = []
     for n in range(runs):
-        suffix = f"-{n + 1}" if runs > 1 else ""
+        suffix = ("-calibrated" if slowdown else "") + (f"-{n + 1}" if runs > 1 else "")
         out = REPORTS / f"{page}{suffix}.json"
-        results.append(summarise(page, url, run_lighthouse(url, out)))
+        results.append(summarise(page, url, run_lighthouse(url, out, slowdown), slowdown))
     median = statistics.median_low(r.scores["performance"] for r in results)
     return next(r for r in results if r.scores["performance"] == median)
 
@@ -206,6 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the built site to serve (default: site/)")
     parser.add_argument("--details", action="store_true",
                         help="also list every resource of each page's first view")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="then each page again with the CPU slowdown scaled to this "
+                             "machine's benchmark index (Lighthouse's throttling guide)")
     args = parser.parse_args(argv)
     site: Path = args.site
     missing = [what for what, ok in (
@@ -219,15 +247,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     REPORTS.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
+    calibrated: list[Result] = []
+    runs = max(1, args.runs)
     try:
         with serve_folder(site, _GzipHandler) as base:
             for name, path in pages(site):
                 print(f"lighthouse: {name} ({base}{path})", file=sys.stderr, flush=True)
-                results.append(measure(name, base + path, max(1, args.runs)))
+                results.append(measure(name, base + path, runs))
+                if args.calibrate:
+                    slowdown = cpu_multiplier(results[-1].benchmark_index)
+                    calibrated.append(measure(name, base + path, runs, slowdown))
     except LighthouseFailed as err:
         print(f"lighthouse: {err}", file=sys.stderr)
         return 1
     print(table(results))
+    if calibrated:
+        print("\nThe same, the CPU slowdown scaled to this machine (the preset's run's "
+              "benchmark index: "
+              + ", ".join(f"{r.page} {p.benchmark_index:.0f} -> {r.slowdown:.1f}x"
+                          for r, p in zip(calibrated, results, strict=True)) + "):\n")
+        print(table(calibrated))
     for r in results:
         if r.losses:
             print(f"\n{r.page}: " + "; ".join(r.losses))
