@@ -23,7 +23,7 @@
  * before the first layout is in the page already: the phone layout's cell labels (theme
  * partial table-labels.html, outside the content, so it runs on a full page load: the site
  * does not use instant navigation); the search boxes with their first status, and the
- * sortable headers' role and tab stop (the generator).
+ * sortable headers' tab stop (the generator).
  * It makes no request of its own.
  */
 (function () {
