@@ -34,6 +34,7 @@ class Writer:
     """Writes markup for one page: links are relative to it, terms get tooltips."""
 
     def __init__(self, url: Url, gloss: Glossary, repo_url: str | None = None) -> None:
+        """`repo_url`: the repository's web address, without a trailing slash."""
         self.url = url
         self.gloss = gloss
         self.repo_url = repo_url
@@ -175,7 +176,7 @@ class Writer:
     def source(self, data_file: str) -> str:
         """Where a data file can be read: in the repository when its address is known."""
         if self.repo_url:
-            return str(escape(f"{self.repo_url.rstrip('/')}/blob/main/data/{data_file}"))
+            return str(escape(f"{self.repo_url}/blob/main/data/{data_file}"))
         return str(self.url(downloads(data_file)["source"]))
 
     def cell(self, c: Cell) -> tuple[str, str]:
@@ -219,19 +220,20 @@ class Writer:
         return f'<tr id="{escape(r.anchor)}">{"".join(cells)}</tr>'
 
     @staticmethod
-    def filter_box(box: str, label: str, status: str, controls: str = "") -> Markup:
+    def filter_box(box: str, label: str, count: int, things: str, controls: str = "") -> Markup:
         """A search box with a polite status line (ids `box`, `box`-status), which tables.js
         makes work (and CSS hides without script): a long table's "Filter rows", the
         places' finder. Written here, not by the script, and with the status before any
-        filtering ("12 of 12 rows shown"): inserted or filled after the first paint, they
-        made the browser restyle and lay out everything after them again."""
+        filtering (`count` `things`: "12 of 12 rows shown", as tables.js words it): inserted
+        or filled after the first paint, they made the browser restyle and lay out
+        everything after them again."""
         aria = f' aria-controls="{escape(controls)}"' if controls else ""
         return Markup(f'<div class="table-filter" data-search-exclude>'
                       f'<label for="{escape(box)}">{escape_text(label)}</label>'
                       f'<input type="search" id="{escape(box)}" autocomplete="off" '
                       f'spellcheck="false"{aria} aria-describedby="{escape(box)}-status">'
                       f'<p id="{escape(box)}-status" role="status" aria-live="polite">'
-                      f"{escape_text(status)}</p>"
+                      f"{count} of {count} {escape_text(things)} shown</p>"
                       f"</div>\n")
 
     def table(self, t: Table, id: str) -> Markup:
@@ -260,10 +262,8 @@ class Writer:
         filterable = " filterable" if t.filterable else ""
         return Markup(
             # str(): Markup + str would escape the table's markup
-            (str(self.filter_box(f"{ident}-filter", "Filter rows",
-                                 f"{len(built)} of {len(built)} rows shown", ident))
-             if t.filterable
-             else "") +
+            (str(self.filter_box(f"{ident}-filter", "Filter rows", len(built), "rows", ident))
+             if t.filterable else "") +
             f'<div class="table-scroll" role="region" aria-labelledby="{ident}-caption" '
             f'tabindex="0">\n'
             f'<table class="data-table{filterable}" id="{ident}">\n'

@@ -163,11 +163,11 @@ class Profiles:
         modalities = [r.record for r in self.rows.values()]
         questions = ["price", "course-price", *(f"{t.name}-headline" for t, _ in self.headlines),
                      *HOME_FACTS]
-        labels = {q: q for q in questions}  # each aspect's label, the same for every modality
+        labels = {q: q for q in questions}  # the anchors, until a modality names them
         rows = []
         for m in modalities:
             answers = {anchor: (label, cell) for anchor, label, cell in self.aspects(m)}
-            labels = {q: answers[q][0] for q in questions}
+            labels = {q: answers[q][0] for q in questions}  # the same for every modality
             rows.append(TableRow(
                 anchor=f"overview-{m.id}",
                 cells=(Cell(m.name, target=modality_page(m.id)),

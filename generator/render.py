@@ -218,14 +218,14 @@ def render_pages(data: Dataset, repo_url: str | None = None) -> Iterator[tuple[s
     With `repo_url` (the repository's web address), tables link to their data file there;
     without it, to the copy of the file published with the site.
     """
+    repo_url = repo_url.rstrip("/") if repo_url else None  # one form for every link
     env, writers = _environment(data, repo_url)
     for p in pages(data):
         template = env.get_template(p.template)
         yield doc_file(p.path), template.render(data=data, page=p, **p.context)
         writers.clear()  # a page's caches serve only that page
     yield ABBREVIATIONS, env.get_template("abbreviations.md.j2").render(data=data)
-    yield REPOSITORY, env.get_template("repository.md.j2").render(
-        repo_url=repo_url.rstrip("/") if repo_url else None)
+    yield REPOSITORY, env.get_template("repository.md.j2").render(repo_url=repo_url)
 
 
 def render(data: Dataset, repo_url: str | None = None) -> dict[str, str]:

@@ -108,7 +108,6 @@ class Result:
     losses: list[str]  # audits that cost points, "category: audit title (score)"
     resources: list[tuple[str, int]]  # (URL, bytes transferred), largest first
     benchmark_index: float  # Lighthouse's measure of this machine's CPU speed at the run
-    slowdown: float | None  # the CPU multiplier, when not the preset's 4x
 
 
 class LighthouseFailed(Exception):
@@ -164,8 +163,7 @@ def run_lighthouse(url: str, out: Path, slowdown: float | None = None) -> dict[s
     return report
 
 
-def summarise(page: str, url: str, report: dict[str, Any],
-              slowdown: float | None = None) -> Result:
+def summarise(page: str, url: str, report: dict[str, Any]) -> Result:
     """The figures of the table, and what cost points, from one JSON report."""
     audits = report["audits"]
     scores: dict[str, int] = {}
@@ -188,8 +186,7 @@ def summarise(page: str, url: str, report: dict[str, Any],
                   lcp_ms=float(audits["largest-contentful-paint"]["numericValue"]),
                   bytes=int(audits["total-byte-weight"]["numericValue"]),
                   losses=losses, resources=resources,
-                  benchmark_index=float(report["environment"]["benchmarkIndex"]),
-                  slowdown=slowdown)
+                  benchmark_index=float(report["environment"]["benchmarkIndex"]))
 
 
 def measure(page: str, url: str, runs: int, slowdown: float | None = None) -> Result:
@@ -199,7 +196,7 @@ def measure(page: str, url: str, runs: int, slowdown: float | None = None) -> Re
     for n in range(runs):
         suffix = ("-calibrated" if slowdown else "") + (f"-{n + 1}" if runs > 1 else "")
         out = REPORTS / f"{page}{suffix}.json"
-        results.append(summarise(page, url, run_lighthouse(url, out, slowdown), slowdown))
+        results.append(summarise(page, url, run_lighthouse(url, out, slowdown)))
     median = statistics.median_low(r.scores["performance"] for r in results)
     return next(r for r in results if r.scores["performance"] == median)
 
@@ -255,8 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"lighthouse: {name} ({base}{path})", file=sys.stderr, flush=True)
                 results.append(measure(name, base + path, runs))
                 if args.calibrate:
-                    slowdown = cpu_multiplier(results[-1].benchmark_index)
-                    calibrated.append(measure(name, base + path, runs, slowdown))
+                    calibrated.append(measure(name, base + path, runs,
+                                              cpu_multiplier(results[-1].benchmark_index)))
     except LighthouseFailed as err:
         print(f"lighthouse: {err}", file=sys.stderr)
         return 1
@@ -264,8 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if calibrated:
         print("\nThe same, the CPU slowdown scaled to this machine (the preset's run's "
               "benchmark index: "
-              + ", ".join(f"{r.page} {p.benchmark_index:.0f} -> {r.slowdown:.1f}x"
-                          for r, p in zip(calibrated, results, strict=True)) + "):\n")
+              + ", ".join(f"{p.page} {p.benchmark_index:.0f} -> "
+                          f"{cpu_multiplier(p.benchmark_index):.1f}x" for p in results) + "):\n")
         print(table(calibrated))
     for r in results:
         if r.losses:

@@ -306,5 +306,5 @@ def test_a_head_to_head_result_names_the_treatment_it_favours() -> None:
                 if g.comparator is Comparator.OTHER_KETAMINE for row in g.table.rows
                 for cell in row.cells if cell.text.startswith("Favours")]
     assert favoured  # each result favours its own treatment, or the comparator by name
-    assert all(text in {f"Favours {own}"} or text.startswith("Favours the comparator (")
+    assert all(text == f"Favours {own}" or text.startswith("Favours the comparator (")
                for own, text in favoured), favoured

@@ -7,10 +7,10 @@
  *   headers with `data-sort-method="number"` sort numerically and headers with
  *   `data-sort-method="none"` do not sort at all. Columns of ISO dates (2019,
  *   2025-07, 2021-03-05) sort chronologically.
- * - tablesort makes sortable headers focusable and sorts on Enter; this adds
- *   Space, as for any other control; Material draws the sort icons, which extra.css
- *   shows faintly at rest and on focus too (not only on hover). The filter boxes are
- *   styled there too: a stylesheet added from here restyled the whole page.
+ * - tablesort sorts on Enter; this adds Space, as for any other control. extra.css
+ *   draws Material's sort icons on the headers' tab stops (written by the generator),
+ *   faintly at rest and on focus too (not only on hover), and styles the filter boxes:
+ *   a stylesheet added from here restyled the whole page.
  * - The "Filter rows" box above every `table.filterable` hides the rows whose text
  *   does not contain the query (case-insensitive) and says "N of M rows shown" in a
  *   polite live region.
@@ -71,7 +71,7 @@
   }
 
   function makeSortable(table) {
-    if (table.hasAttribute("data-sortable-ready") || typeof window.Tablesort !== "function") return;
+    if (typeof window.Tablesort !== "function") return;
     var row = headerRow(table);
     if (!row) return;
     registerIsoDate();
@@ -81,7 +81,6 @@
       }
     });
     new window.Tablesort(table);
-    table.setAttribute("data-sortable-ready", "");
     Array.prototype.forEach.call(row.cells, function (th) {
       // tablesort sets role="columnheader", which a <th scope="col"> has already; kept, it
       // would restyle the headers now (Material styles that role) and lay out the page.
@@ -106,8 +105,6 @@
   }
 
   function makeFilterable(table) {
-    if (table.hasAttribute("data-filter-ready")) return;
-    table.setAttribute("data-filter-ready", "");
     var base = table.id + "-filter";
     var rows = [];
     Array.prototype.forEach.call(table.tBodies, function (body) {
@@ -144,8 +141,6 @@
   // names, or a word in one, starts with the query: "britain" finds the United Kingdom,
   // "us" the United States and not Australia.
   function makePlaceFilter(list) {
-    if (list.hasAttribute("data-filter-ready")) return;
-    list.setAttribute("data-filter-ready", "");
     var places = Array.prototype.slice.call(list.querySelectorAll("[data-names]"));
     var names = places.map(function (place) {
       return place.getAttribute("data-names").split("|").map(normalise);
